@@ -1,0 +1,1 @@
+"""Channels: each turns its wire format into messages on the one road, and answers back out."""

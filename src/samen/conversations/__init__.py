@@ -1,0 +1,1 @@
+"""Customers, conversations, messages and the timeline; the service that writes them."""

@@ -1,0 +1,95 @@
+"""The storage port of the conversation domain.
+
+A ``Store`` hands out transactions; everything written inside one ``async with`` block is
+committed together or not at all::
+
+    async with store.transaction() as tx:
+        conversation = await tx.get_conversation(conversation_id, for_update=True)
+        await tx.add_message(message)
+
+``storage.repositories.SqlStore`` implements it on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Protocol
+
+from samen.conversations.models import (
+    Conversation,
+    ConversationId,
+    Customer,
+    CustomerId,
+    Event,
+    Identity,
+    Message,
+    State,
+)
+
+
+class Transaction(Protocol):
+    # customers
+    async def get_customer(self, customer_id: CustomerId) -> Customer | None: ...
+    async def find_customer(self, identity: Identity) -> Customer | None: ...
+    async def add_customer(self, customer: Customer) -> None: ...
+    async def add_identity(self, customer_id: CustomerId, identity: Identity) -> None: ...
+    async def save_customer(self, customer: Customer) -> None: ...
+
+    # conversations
+    async def add_conversation(self, conversation: Conversation) -> None: ...
+    async def get_conversation(
+        self, conversation_id: ConversationId, *, for_update: bool = False
+    ) -> Conversation | None: ...
+    async def save_conversation(self, conversation: Conversation) -> None: ...
+    async def list_conversations(
+        self,
+        *,
+        customer_id: CustomerId | None = None,
+        states: Sequence[State] | None = None,
+        queues: Sequence[str] | None = None,
+        agent_id: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+    ) -> list[Conversation]: ...
+    async def add_reference(self, conversation_id: ConversationId, kind: str, value: str) -> None:
+        """Remember a channel's own handle for a conversation (a Message-ID, a CallSid)."""
+
+    async def find_conversation_by_reference(self, kind: str, value: str) -> Conversation | None: ...
+
+    # messages
+    async def add_message(self, message: Message) -> None: ...
+    async def update_message_metadata(self, message: Message) -> None: ...
+    async def find_message_by_client_id(
+        self, conversation_id: ConversationId, client_id: str
+    ) -> Message | None: ...
+    async def list_messages(
+        self, conversation_id: ConversationId, *, after: datetime | None = None, limit: int = 500
+    ) -> list[Message]: ...
+
+    # the event log
+    async def add_event(self, event: Event) -> None: ...
+    async def list_events(
+        self,
+        *,
+        conversation_id: ConversationId | None = None,
+        customer_id: CustomerId | None = None,
+        kinds: Sequence[str] | None = None,
+        since: datetime | None = None,
+        limit: int = 500,
+    ) -> list[Event]: ...
+
+
+class Store(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
+
+
+class Outbox(Protocol):
+    """Where stored bot and agent messages leave on the conversation's own channel.
+
+    ``channels.registry.ChannelRegistry`` implements it: web chat needs nothing beyond the
+    realtime event, e-mail sends a threaded mail, voice speaks on the next webhook.
+    """
+
+    async def deliver(self, conversation: Conversation, messages: Sequence[Message]) -> None: ...

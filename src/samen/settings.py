@@ -1,0 +1,77 @@
+"""One ``Settings``, read from ``SAMEN_*`` environment variables (or a ``--config`` file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEMO_TENANT = Path(__file__).parent / "demo"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("samen", appauthor=False))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SAMEN_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    public_url: str | None = Field(
+        default=None, description="How customers and agents reach this server, for links."
+    )
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file in the data dir."
+    )
+    redis_url: str | None = Field(default=None, description="Enables realtime across processes.")
+    tenant_dir: Path = Field(default=DEMO_TENANT, description="The tenant's configuration folder.")
+    secret_key: str | None = Field(default=None, description="Signs sessions; generated if absent.")
+    max_request_bytes: int = Field(default=256_000, ge=1024)
+    messages_per_window: int = Field(default=20, ge=1)
+    message_window_seconds: float = Field(default=10.0, gt=0)
+
+    email_inbound_port: int | None = None
+    email_imap_url: str | None = None
+    email_outbound_url: str | None = None
+    email_address: str | None = None
+
+    twilio_auth_token: str | None = None
+    llm_url: str | None = None
+    llm_model: str = "default"
+
+    @field_validator("data_dir", "tenant_dir", mode="before")
+    @classmethod
+    def _expand(cls, value: object) -> object:
+        return Path(str(value)).expanduser() if value is not None else value
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'samen.db'}"
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}"
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or one generated once and kept in the data dir."""
+        if self.secret_key:
+            return self.secret_key
+        import secrets
+
+        path = self.data_dir / "secret.key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

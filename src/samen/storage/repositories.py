@@ -1,0 +1,348 @@
+"""``SqlStore``: the conversation storage port on SQLAlchemy Core (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from samen.conversations.models import (
+    Conversation,
+    ConversationId,
+    Customer,
+    CustomerId,
+    Event,
+    EventId,
+    Identity,
+    Message,
+    MessageId,
+    Priority,
+    Sender,
+    State,
+)
+from samen.storage import tables as t
+
+
+class SqlTransaction:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    # customers -----------------------------------------------------------------------------
+    async def get_customer(self, customer_id: CustomerId) -> Customer | None:
+        row = (
+            await self.conn.execute(select(t.customers).where(t.customers.c.id == customer_id))
+        ).first()
+        if row is None:
+            return None
+        ids = await self.conn.execute(
+            select(t.identities.c.kind, t.identities.c.value)
+            .where(t.identities.c.customer_id == customer_id)
+            .order_by(t.identities.c.id)
+        )
+        return Customer(
+            id=CustomerId(row.id),
+            name=row.name,
+            identities=[Identity(kind, value) for kind, value in ids],
+            created_at=row.created_at,
+            profile=dict(row.profile or {}),
+        )
+
+    async def find_customer(self, identity: Identity) -> Customer | None:
+        customer_id = (
+            await self.conn.execute(
+                select(t.identities.c.customer_id).where(
+                    and_(t.identities.c.kind == identity.kind, t.identities.c.value == identity.value)
+                )
+            )
+        ).scalar()
+        return await self.get_customer(CustomerId(customer_id)) if customer_id else None
+
+    async def add_customer(self, customer: Customer) -> None:
+        await self.conn.execute(
+            insert(t.customers).values(
+                id=customer.id,
+                name=customer.name,
+                profile=customer.profile,
+                created_at=customer.created_at,
+            )
+        )
+        for identity in customer.identities:
+            await self.add_identity(customer.id, identity)
+
+    async def add_identity(self, customer_id: CustomerId, identity: Identity) -> None:
+        await self.conn.execute(
+            insert(t.identities).values(
+                customer_id=customer_id, kind=identity.kind, value=identity.value
+            )
+        )
+
+    async def save_customer(self, customer: Customer) -> None:
+        await self.conn.execute(
+            update(t.customers)
+            .where(t.customers.c.id == customer.id)
+            .values(name=customer.name, profile=customer.profile)
+        )
+
+    # conversations -------------------------------------------------------------------------
+    async def add_conversation(self, conversation: Conversation) -> None:
+        await self.conn.execute(insert(t.conversations).values(**_conversation_row(conversation)))
+
+    async def get_conversation(
+        self, conversation_id: ConversationId, *, for_update: bool = False
+    ) -> Conversation | None:
+        query = select(t.conversations).where(t.conversations.c.id == conversation_id)
+        if for_update and self.conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = (await self.conn.execute(query)).first()
+        return _conversation(row._mapping) if row else None
+
+    async def save_conversation(self, conversation: Conversation) -> None:
+        values = _conversation_row(conversation)
+        values.pop("id")
+        await self.conn.execute(
+            update(t.conversations).where(t.conversations.c.id == conversation.id).values(**values)
+        )
+
+    async def list_conversations(
+        self,
+        *,
+        customer_id: CustomerId | None = None,
+        states: Sequence[State] | None = None,
+        queues: Sequence[str] | None = None,
+        agent_id: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+    ) -> list[Conversation]:
+        c = t.conversations.c
+        query = select(t.conversations)
+        if customer_id is not None:
+            query = query.where(c.customer_id == customer_id)
+        if states is not None:
+            query = query.where(c.state.in_([str(s) for s in states]))
+        if queues is not None:
+            query = query.where(c.queue.in_(list(queues)))
+        if agent_id is not None:
+            query = query.where(c.agent_id == agent_id)
+        if since is not None:
+            query = query.where(c.created_at >= since)
+        query = query.order_by(c.created_at.desc()).limit(limit)
+        return [_conversation(row._mapping) for row in await self.conn.execute(query)]
+
+    async def add_reference(self, conversation_id: ConversationId, kind: str, value: str) -> None:
+        existing = await self.conn.execute(
+            select(t.conversation_refs.c.id).where(
+                and_(t.conversation_refs.c.kind == kind, t.conversation_refs.c.value == value)
+            )
+        )
+        if existing.first() is None:
+            await self.conn.execute(
+                insert(t.conversation_refs).values(
+                    conversation_id=conversation_id, kind=kind, value=value
+                )
+            )
+
+    async def find_conversation_by_reference(self, kind: str, value: str) -> Conversation | None:
+        conversation_id = (
+            await self.conn.execute(
+                select(t.conversation_refs.c.conversation_id).where(
+                    and_(t.conversation_refs.c.kind == kind, t.conversation_refs.c.value == value)
+                )
+            )
+        ).scalar()
+        return await self.get_conversation(ConversationId(conversation_id)) if conversation_id else None
+
+    # messages ------------------------------------------------------------------------------
+    async def add_message(self, message: Message) -> None:
+        seq = (
+            await self.conn.execute(
+                select(func.coalesce(func.max(t.messages.c.seq), 0)).where(
+                    t.messages.c.conversation_id == message.conversation_id
+                )
+            )
+        ).scalar_one()
+        await self.conn.execute(
+            insert(t.messages).values(
+                id=message.id,
+                conversation_id=message.conversation_id,
+                seq=seq + 1,
+                sender=str(message.sender),
+                text=message.text,
+                language=message.language,
+                author_id=message.author_id,
+                author_name=message.author_name,
+                client_id=message.client_id,
+                channel_message_id=message.channel_message_id,
+                metadata=message.metadata,
+                created_at=message.created_at,
+            )
+        )
+
+    async def update_message_metadata(self, message: Message) -> None:
+        await self.conn.execute(
+            update(t.messages)
+            .where(t.messages.c.id == message.id)
+            .values(metadata=message.metadata, language=message.language)
+        )
+
+    async def find_message_by_client_id(
+        self, conversation_id: ConversationId, client_id: str
+    ) -> Message | None:
+        row = (
+            await self.conn.execute(
+                select(t.messages).where(
+                    and_(
+                        t.messages.c.conversation_id == conversation_id,
+                        t.messages.c.client_id == client_id,
+                    )
+                )
+            )
+        ).first()
+        return _message(row._mapping) if row else None
+
+    async def list_messages(
+        self, conversation_id: ConversationId, *, after: datetime | None = None, limit: int = 500
+    ) -> list[Message]:
+        query = select(t.messages).where(t.messages.c.conversation_id == conversation_id)
+        if after is not None:
+            query = query.where(t.messages.c.created_at > after)
+        # The newest `limit` messages, oldest first.
+        query = query.order_by(t.messages.c.seq.desc()).limit(limit)
+        rows = list(await self.conn.execute(query))
+        return [_message(row._mapping) for row in reversed(rows)]
+
+    # events --------------------------------------------------------------------------------
+    async def add_event(self, event: Event) -> None:
+        await self.conn.execute(
+            insert(t.events).values(
+                id=event.id,
+                conversation_id=event.conversation_id,
+                customer_id=event.customer_id,
+                kind=event.kind,
+                data=event.data,
+                actor=event.actor,
+                created_at=event.created_at,
+            )
+        )
+
+    async def list_events(
+        self,
+        *,
+        conversation_id: ConversationId | None = None,
+        customer_id: CustomerId | None = None,
+        kinds: Sequence[str] | None = None,
+        since: datetime | None = None,
+        limit: int = 500,
+    ) -> list[Event]:
+        c = t.events.c
+        query = select(t.events)
+        if conversation_id is not None:
+            query = query.where(c.conversation_id == conversation_id)
+        if customer_id is not None:
+            query = query.where(c.customer_id == customer_id)
+        if kinds is not None:
+            query = query.where(c.kind.in_(list(kinds)))
+        if since is not None:
+            query = query.where(c.created_at >= since)
+        query = query.order_by(c.created_at, c.id).limit(limit)
+        return [
+            Event(
+                id=EventId(row.id),
+                conversation_id=ConversationId(row.conversation_id),
+                customer_id=CustomerId(row.customer_id),
+                kind=row.kind,
+                data=dict(row.data or {}),
+                created_at=row.created_at,
+                actor=row.actor,
+            )
+            for row in await self.conn.execute(query)
+        ]
+
+
+class SqlStore:
+    """Transactions over one engine.
+
+    SQLite allows one writer at a time; rather than retrying "database is locked", writers on
+    SQLite take turns through a lock (the embedded database serves one process).
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sqlite_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqlTransaction]:
+        if self._sqlite_lock is None:
+            async with self.engine.begin() as conn:
+                yield SqlTransaction(conn)
+            return
+        async with self._sqlite_lock, self.engine.begin() as conn:
+            yield SqlTransaction(conn)
+
+
+def _conversation_row(c: Conversation) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "customer_id": c.customer_id,
+        "channel": c.channel,
+        "state": str(c.state),
+        "token_hash": c.token_hash,
+        "locale": c.locale,
+        "language": c.language,
+        "subject": c.subject,
+        "topic": c.topic,
+        "queue": c.queue,
+        "priority": str(c.priority),
+        "agent_id": c.agent_id,
+        "route": c.route,
+        "outcome": c.outcome,
+        "context": c.context,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+        "queued_at": c.queued_at,
+        "closed_at": c.closed_at,
+    }
+
+
+def _conversation(row: Any) -> Conversation:
+    return Conversation(
+        id=ConversationId(row["id"]),
+        customer_id=CustomerId(row["customer_id"]),
+        channel=row["channel"],
+        state=State(row["state"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        token_hash=row["token_hash"],
+        locale=row["locale"],
+        language=row["language"],
+        subject=row["subject"],
+        topic=row["topic"],
+        queue=row["queue"],
+        priority=Priority(row["priority"]),
+        agent_id=row["agent_id"],
+        queued_at=row["queued_at"],
+        closed_at=row["closed_at"],
+        outcome=row["outcome"],
+        route=row["route"],
+        context=dict(row["context"] or {}),
+    )
+
+
+def _message(row: Any) -> Message:
+    return Message(
+        id=MessageId(row["id"]),
+        conversation_id=ConversationId(row["conversation_id"]),
+        sender=Sender(row["sender"]),
+        text=row["text"],
+        created_at=row["created_at"],
+        language=row["language"],
+        author_id=row["author_id"],
+        author_name=row["author_name"],
+        client_id=row["client_id"],
+        channel_message_id=row["channel_message_id"],
+        metadata=dict(row["metadata"] or {}),
+    )

@@ -1,0 +1,150 @@
+"""The SQL schema. Alembic migrations in ``migrations/versions`` create exactly this."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out, also on SQLite, which forgets the zone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; Samen stores aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(200)),
+    Column("profile", JSON, nullable=False, default=dict),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+identities = Table(
+    "identities",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("customer_id", String(32), ForeignKey("customers.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("value", String(320), nullable=False),
+    UniqueConstraint("kind", "value", name="uq_identity"),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("customer_id", String(32), ForeignKey("customers.id", ondelete="CASCADE"), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("state", String(12), nullable=False),
+    Column("token_hash", String(64), nullable=False, default=""),
+    Column("locale", String(16)),
+    Column("language", String(8)),
+    Column("subject", String(300)),
+    Column("topic", String(60)),
+    Column("queue", String(60)),
+    Column("priority", String(10), nullable=False, default="normal"),
+    Column("agent_id", String(32)),
+    Column("route", JSON),
+    Column("outcome", JSON),
+    Column("context", JSON, nullable=False, default=dict),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("queued_at", UtcDateTime),
+    Column("closed_at", UtcDateTime),
+    Index("ix_conversations_customer", "customer_id", "created_at"),
+    Index("ix_conversations_state_queue", "state", "queue"),
+)
+
+conversation_refs = Table(
+    "conversation_refs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "conversation_id",
+        String(32),
+        ForeignKey("conversations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("kind", String(40), nullable=False),
+    Column("value", String(500), nullable=False),
+    UniqueConstraint("kind", "value", name="uq_conversation_ref"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column(
+        "conversation_id",
+        String(32),
+        ForeignKey("conversations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("seq", Integer, nullable=False),
+    Column("sender", String(10), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("language", String(8)),
+    Column("author_id", String(32)),
+    Column("author_name", String(200)),
+    Column("client_id", String(100)),
+    Column("channel_message_id", String(500)),
+    Column("metadata", JSON, nullable=False, default=dict),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("conversation_id", "client_id", name="uq_message_client_id"),
+    UniqueConstraint("conversation_id", "seq", name="uq_message_seq"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column(
+        "conversation_id",
+        String(32),
+        ForeignKey("conversations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("customer_id", String(32), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("data", JSON, nullable=False, default=dict),
+    Column("actor", String(100)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_events_conversation", "conversation_id", "created_at"),
+    Index("ix_events_customer", "customer_id", "created_at"),
+)

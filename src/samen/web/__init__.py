@@ -1,0 +1,1 @@
+"""The ASGI app: API routers, console pages, the widget, error mapping and realtime."""

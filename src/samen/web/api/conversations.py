@@ -1,0 +1,155 @@
+"""The customer side of the contract: start a conversation, send messages, read it back, stream it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Request, WebSocket, WebSocketDisconnect
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from samen.conversations.models import Identity, Sender
+from samen.conversations.service import ConversationService
+from samen.conversations.views import conversation_view, message_view
+from samen.errors import NotFound, SamenError
+from samen.realtime.ports import conversation_channel
+
+router = APIRouter(prefix="/api/v1", tags=["customer"])
+
+
+class CustomerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, max_length=40)
+    external_id: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=200)
+
+
+class ConversationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    channel: Literal["web"] = "web"
+    customer: CustomerIn = Field(default_factory=CustomerIn)
+    locale: str | None = Field(default=None, max_length=16, pattern=r"^[A-Za-z]{2}([-_][A-Za-z]{2})?$")
+
+
+class MessageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=4000)
+    client_id: str | None = Field(default=None, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")
+
+
+class TypingIn(BaseModel):
+    typing: bool = True
+
+
+def _service(request: Request) -> ConversationService:
+    return request.app.state.container.conversations  # type: ignore[no-any-return]
+
+
+def _token(authorization: str | None) -> str:
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    raise NotFound("conversation_not_found", "No conversation with this id for this token.")
+
+
+def identities_of(customer: CustomerIn) -> list[Identity]:
+    from samen.channels.identity import normalise_phone
+
+    found: list[Identity] = []
+    if customer.email:
+        found.append(Identity("email", customer.email.lower()))
+    if customer.phone:
+        phone = normalise_phone(customer.phone)
+        if phone:
+            found.append(Identity("phone", phone))
+    if customer.external_id:
+        found.append(Identity("external_id", customer.external_id))
+    return found
+
+
+@router.post("/conversations", status_code=201)
+async def start_conversation(body: ConversationIn, request: Request) -> dict[str, Any]:
+    service = _service(request)
+    conversation, token, opening = await service.start(
+        body.channel,
+        identities_of(body.customer),
+        name=body.customer.name,
+        locale=body.locale,
+    )
+    view = conversation_view(conversation, opening)
+    view["token"] = token
+    return view
+
+
+@router.post("/conversations/{conversation_id}/messages", status_code=201)
+async def send_message(
+    conversation_id: str,
+    body: MessageIn,
+    request: Request,
+    authorization: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
+    service = _service(request)
+    await service.authorise(conversation_id, _token(authorization))
+    result = await service.receive(conversation_id, body.text, client_id=body.client_id)
+    messages = await service.messages(conversation_id)
+    return {
+        "message": message_view(result.message),
+        "replies": [message_view(m) for m in result.replies],
+        "conversation": conversation_view(result.conversation, messages),
+        "duplicate": result.duplicate,
+    }
+
+
+@router.get("/conversations/{conversation_id}")
+async def read_conversation(
+    conversation_id: str,
+    request: Request,
+    authorization: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
+    service = _service(request)
+    conversation = await service.authorise(conversation_id, _token(authorization))
+    return conversation_view(conversation, await service.messages(conversation_id))
+
+
+@router.post("/conversations/{conversation_id}/typing", status_code=204)
+async def customer_typing(
+    conversation_id: str,
+    body: TypingIn,
+    request: Request,
+    authorization: Annotated[str | None, Header()] = None,
+) -> None:
+    service = _service(request)
+    await service.authorise(conversation_id, _token(authorization))
+    await service.typing(conversation_id, Sender.CUSTOMER, body.typing)
+
+
+@router.websocket("/conversations/{conversation_id}/stream")
+async def stream(websocket: WebSocket, conversation_id: str, token: str = "") -> None:
+    service: ConversationService = websocket.app.state.container.conversations
+    broker = websocket.app.state.container.broker
+    try:
+        await service.authorise(conversation_id, token)
+    except SamenError:
+        await websocket.close(code=4404, reason="conversation_not_found")
+        return
+    await websocket.accept()
+    async with broker.subscribe(conversation_channel(conversation_id)) as events:
+        await websocket.send_json({"type": "ready", "conversation_id": conversation_id})
+        sender = asyncio.create_task(_forward(websocket, events))
+        try:
+            while True:
+                incoming = await websocket.receive_json()
+                if isinstance(incoming, dict) and incoming.get("type") == "typing":
+                    await service.typing(conversation_id, Sender.CUSTOMER, bool(incoming.get("typing")))
+        except (WebSocketDisconnect, RuntimeError, ValueError):
+            pass
+        finally:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await sender
+
+
+async def _forward(websocket: WebSocket, events: Any) -> None:
+    async for event in events:
+        await websocket.send_json(event)

@@ -1,0 +1,54 @@
+"""``create_app``: the ASGI application around a built ``Container``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from samen import __version__
+from samen.bootstrap import Container
+from samen.web import errors
+from samen.web.api import conversations
+from samen.web.limits import BodySizeLimit
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(container: Container) -> FastAPI:
+    """An app over an already built container (tests build one per test)."""
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Background work (mail receivers, model reloads) starts with the server, stops with it.
+        for start in container.extras.get("startups", []):
+            await start()
+        yield
+        for stop in reversed(container.extras.get("shutdowns", [])):
+            await stop()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="Samen",
+        version=__version__,
+        description="Hybrid customer service: the customer, understanding and agent APIs.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.container = container
+    errors.install(app)
+    app.include_router(conversations.router)
+    from samen.web import pages
+
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/api/v1/health", tags=["operations"])
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    app.add_middleware(BodySizeLimit, max_bytes=container.settings.max_request_bytes)
+    return app

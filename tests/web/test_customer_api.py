@@ -1,0 +1,130 @@
+"""The customer side of the public contract, spoken to over HTTP."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+
+async def start(client: httpx.AsyncClient, **body: object) -> dict:
+    response = await client.post("/api/v1/conversations", json={"channel": "web", **body})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_that_a_new_conversation_starts_with_the_bot_and_an_opening_message(client):
+    conversation = await start(client, locale="nl")
+    assert conversation["state"] == "bot"
+    assert conversation["token"]
+    assert [m["sender"] for m in conversation["messages"]] == ["bot"]
+
+
+async def test_that_a_message_is_answered_in_the_same_response(client):
+    c = await start(client)
+    response = await client.post(
+        f"/api/v1/conversations/{c['id']}/messages", json={"text": "hoi"}, headers=auth(c["token"])
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["message"]["sender"] == "customer"
+    assert body["message"]["text"] == "hoi"
+    assert [r["text"] for r in body["replies"]] == ["echo: hoi"]
+    assert body["conversation"]["state"] == "bot"
+
+
+async def test_that_the_conversation_can_be_read_back_with_every_message_in_order(client):
+    c = await start(client)
+    for text in ("een", "twee", "drie"):
+        await client.post(
+            f"/api/v1/conversations/{c['id']}/messages", json={"text": text}, headers=auth(c["token"])
+        )
+    response = await client.get(f"/api/v1/conversations/{c['id']}", headers=auth(c["token"]))
+    texts = [m["text"] for m in response.json()["messages"]]
+    assert texts[1:] == ["een", "echo: een", "twee", "echo: twee", "drie", "echo: drie"]
+
+
+async def test_that_a_resend_with_the_same_client_id_is_stored_once(client, echo):
+    c = await start(client)
+    url = f"/api/v1/conversations/{c['id']}/messages"
+    body = {"text": "waar is mijn pakket", "client_id": "w-123"}
+    first = (await client.post(url, json=body, headers=auth(c["token"]))).json()
+    again = (await client.post(url, json=body, headers=auth(c["token"]))).json()
+    assert again["message"]["id"] == first["message"]["id"]
+    assert [r["id"] for r in again["replies"]] == [r["id"] for r in first["replies"]]
+    assert len(echo.turns) == 1
+    messages = (await client.get(f"/api/v1/conversations/{c['id']}", headers=auth(c["token"]))).json()["messages"]
+    assert [m["text"] for m in messages].count("waar is mijn pakket") == 1
+
+
+async def test_that_a_hand_over_shows_queue_and_route_with_its_reason(client):
+    c = await start(client)
+    body = (
+        await client.post(
+            f"/api/v1/conversations/{c['id']}/messages", json={"text": "ik wil een mens"}, headers=auth(c["token"])
+        )
+    ).json()
+    assert body["conversation"]["state"] == "queued"
+    assert body["conversation"]["queue"] == "care"
+    read = (await client.get(f"/api/v1/conversations/{c['id']}", headers=auth(c["token"]))).json()
+    assert read["route"]["reason"] == "asked for a person"
+    assert read["route"]["rules"] == ["human_request"]
+
+
+@pytest.mark.parametrize("token", ["", "wrong-token"])
+async def test_that_a_wrong_token_looks_exactly_like_a_missing_conversation(client, token):
+    c = await start(client)
+    wrong = await client.get(f"/api/v1/conversations/{c['id']}", headers=auth(token))
+    missing = await client.get("/api/v1/conversations/doesnotexist", headers=auth(c["token"]))
+    assert wrong.status_code == missing.status_code == 404
+    assert wrong.json() == missing.json()
+    assert wrong.json()["error"]["code"] == "conversation_not_found"
+
+
+async def test_that_an_empty_or_oversized_message_gets_a_clear_error(client):
+    c = await start(client)
+    url = f"/api/v1/conversations/{c['id']}/messages"
+    empty = await client.post(url, json={"text": ""}, headers=auth(c["token"]))
+    huge = await client.post(url, json={"text": "x" * 5000}, headers=auth(c["token"]))
+    for response in (empty, huge):
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "invalid_request"
+        assert "text" in response.json()["error"]["message"]
+
+
+async def test_that_a_request_body_over_the_limit_is_refused_before_reading(client):
+    response = await client.post(
+        "/api/v1/conversations", content=b"{" + b" " * 300_000 + b"}", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"
+
+
+async def test_that_malformed_json_gets_the_contract_error_shape(client):
+    response = await client.post(
+        "/api/v1/conversations", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert set(response.json()["error"]) >= {"code", "message"}
+
+
+async def test_that_too_many_messages_in_a_short_time_are_refused(client):
+    c = await start(client)
+    url = f"/api/v1/conversations/{c['id']}/messages"
+    statuses = [
+        (await client.post(url, json={"text": f"bericht {i}"}, headers=auth(c["token"]))).status_code
+        for i in range(22)
+    ]
+    assert statuses[:20] == [201] * 20
+    assert statuses[-1] == 429
+
+
+async def test_that_a_customer_who_gives_the_same_email_twice_is_one_customer(client, container):
+    first = await start(client, customer={"email": "Anna@Example.nl", "name": "Anna"})
+    second = await start(client, customer={"email": "anna@example.nl"})
+    a = await container.conversations.get(first["id"])
+    b = await container.conversations.get(second["id"])
+    assert a.customer_id == b.customer_id
