@@ -123,6 +123,9 @@ def db_upgrade(
     console.print(f"Database at revision {asyncio.run(run())}.")
 
 
+from samen.cli import nlu as _nlu  # noqa: E402,F401  (registers parse, train, eval)
+
+
 def main() -> None:
     app()
 

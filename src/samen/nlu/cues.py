@@ -79,11 +79,21 @@ def compile_cues(patterns: Iterable[str]) -> re.Pattern[str]:
     The same as ``\\b(?:p1|p2|...)``, rewritten so that each alternative starts with a letter:
     a leading ``\\b`` is dropped (one is put in front of the whole) and a leading group
     ``(?:is|was)\\s+dood`` is spread into ``is\\s+dood|was\\s+dood``. Python's ``re`` skips such
-    alternatives with a one-character test, which makes a scan of a hundred cues 2-3x faster.
-    Patterns must not use capturing groups.
+    alternatives with a one-character test; grouped by that letter, a scan of a hundred cues
+    is several times faster. Patterns must not use capturing groups or backreferences.
     """
     alternatives = [a for p in patterns for part in _split_top(p) for a in _spread(part)]
-    return re.compile(r"\b(?:" + "|".join(alternatives) + ")")
+    # Grouped by first letter, a word start costs one test per letter, not one per cue. Only
+    # cues with the same first letter can match at the same place, and their order is kept.
+    by_letter: dict[str, list[str]] = {}
+    others: list[str] = []
+    for a in alternatives:
+        if a[:1].isalpha() and a[1:2] not in ("?", "*", "+", "{"):
+            by_letter.setdefault(a[0], []).append(a[1:])
+        else:
+            others.append(a)
+    grouped = [f"{letter}(?:{'|'.join(rests)})" for letter, rests in by_letter.items()]
+    return re.compile(r"\b(?:" + "|".join(grouped + others) + ")")
 
 
 def _split_top(pattern: str) -> list[str]:

@@ -486,18 +486,27 @@ def frustration_signals(text: str, sentiment: Sentiment) -> dict[str, float]:
 
 
 def _strongest(name: str, folded: str) -> float:
-    for strength, pattern in _compiled_signals()[name]:
-        if pattern.search(folded):
-            return strength
-    return 0.0
+    """The strength of the strongest cue of signal ``name`` in the text, 0 if none."""
+    scan, by_strength = _compiled_signals()[name]
+    strongest = 0.0
+    for m in scan.finditer(folded):  # rarely more than one match: look up its strength then
+        strongest = max(
+            strongest,
+            next((s for s, cue in by_strength if cue.match(folded, m.start())), 0.0),
+        )
+    return strongest
 
 
 @cache
-def _compiled_signals() -> dict[str, tuple[tuple[float, re.Pattern[str]], ...]]:
-    return {
-        name: tuple((s, compile_cues([p])) for s, p in sorted(cues.items(), reverse=True))
-        for name, cues in _SIGNALS.items()
-    }
+def _compiled_signals() -> dict[
+    str, tuple[re.Pattern[str], tuple[tuple[float, re.Pattern[str]], ...]]
+]:
+    compiled = {}
+    for name, cues in _SIGNALS.items():
+        by_strength = sorted(cues.items(), reverse=True)
+        scan = compile_cues(p for _, p in by_strength)
+        compiled[name] = (scan, tuple((s, re.compile(p)) for s, p in by_strength))
+    return compiled
 
 
 def _shouting(text: str) -> float:

@@ -148,3 +148,21 @@ events = Table(
     Index("ix_events_conversation", "conversation_id", "created_at"),
     Index("ix_events_customer", "customer_id", "created_at"),
 )
+
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("conversation_id", String(32), nullable=False),
+    Column("message_id", String(32)),
+    Column("kind", String(20), nullable=False),  # "intent" or "answer"
+    Column("text", Text, nullable=False),
+    Column("language", String(8)),
+    Column("understood", String(60)),
+    Column("corrected", String(60)),
+    Column("comment", Text),
+    Column("agent_id", String(32)),
+    Column("status", String(12), nullable=False, default="new"),  # new, accepted, rejected
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_corrections_status", "status", "created_at"),
+)

@@ -1,0 +1,1 @@
+"""People: agents, presence, capacity, assignment, live assist and corrections."""

@@ -1,0 +1,240 @@
+"""The intent classifier: words, characters and sentence meaning, in one linear model.
+
+Features are TF-IDF word n-grams and character n-grams (which survive typos and Dutch
+compounds), the multilingual sentence embedding (which carries meaning across wording and
+language), and a kernel map of that embedding (Nyström, RBF) so a linear SVM can draw curved
+boundaries in meaning space. Scores are calibrated into probabilities by a softmax temperature
+fitted on held-out predictions; out-of-scope is both a learned class (when the data has one)
+and a confidence threshold tuned on held-out data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.kernel_approximation import Nystroem
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
+
+from samen.nlu.embeddings import Encoder
+from samen.nlu.models import OUT_OF_SCOPE, IntentScore
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True, slots=True)
+class IntentModelConfig:
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 5)
+    embedding_weight: float = 1.5
+    kernel_weight: float = 2.0
+    kernel_components: int = 1500
+    kernel_gamma: float = 1.0
+    c: float = 0.5
+    folds: int = 4
+    # How much in-scope accuracy the out-of-scope threshold may cost per point of OOS recall.
+    oos_weight: float = 0.5
+
+
+@dataclass(slots=True)
+class Calibration:
+    temperature: float = 0.2
+    threshold: float = 0.0
+    held_out: dict[str, float] = field(default_factory=dict)
+
+
+_DIGITS = re.compile(r"\d")
+
+
+def _normalise(text: str) -> str:
+    # Identifiers differ per customer; their shape ("ORD-0000-000000") is what says something.
+    return _DIGITS.sub("0", text.lower())
+
+
+class IntentClassifier:
+    def __init__(self, encoder: Encoder, config: IntentModelConfig | None = None) -> None:
+        self.encoder = encoder
+        self.config = config or IntentModelConfig()
+        self.classes: list[str] = []
+        self.calibration = Calibration()
+        self._words: TfidfVectorizer | None = None
+        self._chars: TfidfVectorizer | None = None
+        self._kernel: Nystroem | None = None
+        self._kernel_scale = 1.0
+        self._svm: LinearSVC | None = None
+
+    # persistence: the encoder is shared and comes from a package, not from the pickle
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["encoder"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    # training --------------------------------------------------------------------------------
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        *,
+        tune: tuple[Sequence[str], Sequence[str]] | None = None,
+        progress: Progress | None = None,
+    ) -> IntentClassifier:
+        """Learn from examples; calibrate on ``tune`` if given, else on cross-validation folds."""
+        report = progress or (lambda _step, _fraction: None)
+        report("embedding", 0.0)
+        vectors = self.encoder.encode(texts)
+        y = np.asarray(labels)
+        report("calibrating", 0.2)
+        if tune is not None:
+            self._fit_once(texts, vectors, y)
+            held_scores = self._decisions(tune[0], self.encoder.encode(tune[0]))
+            self.calibration = _calibrate(held_scores, np.asarray(tune[1]), self.classes, self.config)
+        else:
+            held_scores, held_y = self._cross_validated(texts, vectors, y, report)
+            self.calibration = _calibrate(held_scores, held_y, sorted(set(labels)), self.config)
+            report("training", 0.85)
+            self._fit_once(texts, vectors, y)
+        report("done", 1.0)
+        return self
+
+    def _cross_validated(
+        self, texts: Sequence[str], vectors: np.ndarray, y: np.ndarray, report: Progress
+    ) -> tuple[np.ndarray, np.ndarray]:
+        smallest = min(np.unique(y, return_counts=True)[1])
+        folds = max(2, min(self.config.folds, int(smallest)))
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=13)
+        classes = sorted(set(y.tolist()))
+        scores = np.zeros((len(y), len(classes)), dtype=np.float32)
+        text_array = np.asarray(texts, dtype=object)
+        for i, (train, test) in enumerate(splitter.split(text_array, y)):
+            fold = IntentClassifier(self.encoder, self.config)
+            fold._fit_once(list(text_array[train]), vectors[train], y[train])
+            scores[test] = fold._decisions(list(text_array[test]), vectors[test])
+            report("calibrating", 0.2 + 0.65 * (i + 1) / folds)
+        return scores, y
+
+    def _fit_once(self, texts: Sequence[str], vectors: np.ndarray, y: np.ndarray) -> None:
+        c = self.config
+        big = len(texts) >= 2000
+        self._words = TfidfVectorizer(
+            ngram_range=c.word_ngrams, sublinear_tf=True, preprocessor=_normalise
+        )
+        self._chars = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=c.char_ngrams,
+            sublinear_tf=True,
+            min_df=2 if big else 1,
+            preprocessor=_normalise,
+        )
+        normalised = list(texts)
+        self._words.fit(normalised)
+        self._chars.fit(normalised)
+        self._kernel = Nystroem(
+            gamma=c.kernel_gamma,
+            n_components=min(c.kernel_components, len(texts)),
+            random_state=0,
+        ).fit(vectors)
+        self._kernel_scale = float(np.linalg.norm(self._kernel.transform(vectors), axis=1).mean()) or 1.0
+        self._svm = LinearSVC(C=c.c).fit(self._features(normalised, vectors), y)
+        self.classes = [str(x) for x in self._svm.classes_]
+
+    # prediction ------------------------------------------------------------------------------
+    def _features(self, texts: Sequence[str], vectors: np.ndarray) -> sp.csr_matrix:
+        assert self._words is not None and self._chars is not None and self._kernel is not None
+        kernel = self._kernel.transform(vectors) / self._kernel_scale
+        return sp.hstack(
+            [
+                self._words.transform(texts),
+                self._chars.transform(texts),
+                sp.csr_matrix(vectors * self.config.embedding_weight),
+                sp.csr_matrix(kernel * self.config.kernel_weight),
+            ],
+            format="csr",
+        )
+
+    def _decisions(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+        assert self._svm is not None
+        scores = self._svm.decision_function(self._features(texts, vectors))
+        if scores.ndim == 1:  # two classes: sklearn returns one column
+            scores = np.stack([-scores, scores], axis=1)
+        return np.asarray(scores, dtype=np.float32)
+
+    def probabilities(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        if vectors is None:
+            vectors = self.encoder.encode(texts)
+        return _softmax(self._decisions(texts, vectors), self.calibration.temperature)
+
+    def rank(
+        self, texts: Sequence[str], vectors: np.ndarray | None = None, top: int = 5
+    ) -> list[tuple[IntentScore, tuple[IntentScore, ...]]]:
+        """For each text: the decided intent (maybe out-of-scope) and the top of the ranking."""
+        probs = self.probabilities(texts, vectors)
+        results = []
+        oos_index = self.classes.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in self.classes else -1
+        for row in probs:
+            order = np.argsort(-row)[:top]
+            ranking = tuple(IntentScore(self.classes[i], float(row[i])) for i in order)
+            best = ranking[0]
+            if best.name != OUT_OF_SCOPE and best.confidence < self.calibration.threshold:
+                oos = float(row[oos_index]) if oos_index >= 0 else 0.0
+                best = IntentScore(OUT_OF_SCOPE, max(oos, 1.0 - best.confidence))
+            results.append((best, ranking))
+        return results
+
+    def predict(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> list[str]:
+        return [best.name for best, _ in self.rank(texts, vectors, top=1)]
+
+
+def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+    z = scores / max(temperature, 1e-3)
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+
+def _calibrate(
+    scores: np.ndarray, y: np.ndarray, classes: list[str], config: IntentModelConfig
+) -> Calibration:
+    """Temperature by held-out log-loss; the OOS threshold by held-out accuracy and recall."""
+    index = {c: i for i, c in enumerate(classes)}
+    known = np.array([label in index for label in y])
+    truth = np.array([index.get(label, -1) for label in y])
+    best_t, best_loss = 0.2, float("inf")
+    for t in (0.05, 0.08, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0):
+        p = _softmax(scores[known], t)
+        loss = float(-np.mean(np.log(p[np.arange(known.sum()), truth[known]] + 1e-9)))
+        if loss < best_loss:
+            best_t, best_loss = t, loss
+    probs = _softmax(scores, best_t)
+    top = probs.argmax(axis=1)
+    top_p = probs.max(axis=1)
+    is_oos = np.array([label == OUT_OF_SCOPE or label not in index for label in y])
+    oos_class = index.get(OUT_OF_SCOPE, -1)
+
+    def measure(threshold: float) -> tuple[float, float]:
+        rejected = (top_p < threshold) | (top == oos_class)
+        in_scope = ~is_oos
+        accuracy = float(np.mean((top == truth)[in_scope] & ~rejected[in_scope])) if in_scope.any() else 1.0
+        recall = float(np.mean(rejected[is_oos])) if is_oos.any() else 0.0
+        return accuracy, recall
+
+    best_threshold, best_value = 0.0, -1.0
+    for threshold in np.linspace(0.0, 0.9, 91):
+        accuracy, recall = measure(float(threshold))
+        value = accuracy + config.oos_weight * recall if is_oos.any() else accuracy
+        if value > best_value + 1e-9:
+            best_threshold, best_value = float(threshold), value
+    accuracy, recall = measure(best_threshold)
+    return Calibration(
+        temperature=best_t,
+        threshold=best_threshold,
+        held_out={"in_scope_accuracy": accuracy, "oos_recall": recall, "log_loss": best_loss},
+    )

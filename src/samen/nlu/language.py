@@ -1,0 +1,86 @@
+"""Which language a message is in, offline, also for the very short ones.
+
+``py3langid`` ranks a fixed set of languages; short greetings get help from cue words and the
+conversation's earlier language, because no detector can tell "ok" apart on its own.
+
+>>> LanguageDetector(("nl", "en")).detect("Waar blijft mijn pakket?")
+'nl'
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+
+# Languages a European customer service hears; anything in them is reported, not misread as Dutch.
+KNOWN = (
+    "nl", "en", "de", "fr", "es", "it", "pt", "pl", "tr", "ar", "ro", "da", "sv", "no", "fi",
+    "cs", "hu", "el", "ru", "uk", "zh", "ja", "id", "fa", "bg", "hr", "sk", "sl",
+)  # fmt: skip
+
+_CUES = {
+    "nl": {
+        "hoi", "hallo", "hee", "goedemorgen", "goedemiddag", "goedenavond", "dag", "doei", "bedankt",
+        "dank", "dankje", "dankjewel", "bedankt", "ja", "nee", "jawel", "mijn", "ik", "wil", "niet",
+        "graag", "alsjeblieft", "aub", "een", "het", "de", "is", "van", "wat", "waar", "wanneer",
+        "hoe", "klopt", "prima", "oke", "oké", "top", "medewerker", "mens", "jullie", "kan",
+        "storing", "factuur", "verhuizen", "opzeggen", "m'n", "ff", "heb", "geen", "doet", "werkt",
+    },
+    "en": {
+        "hi", "hello", "hey", "thanks", "thank", "you", "yes", "no", "my", "i", "want", "not",
+        "please", "the", "is", "what", "where", "when", "how", "okay", "bye", "agent",
+        "human", "person", "can", "invoice", "bill", "outage", "cancel", "moving", "doesn't",
+        "have", "does", "works", "good", "morning", "evening", "afternoon", "cheers",
+    },
+}  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+
+
+class LanguageDetector:
+    def __init__(self, preferred: Sequence[str] = ("nl", "en")) -> None:
+        from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+        self.preferred = tuple(preferred)
+        self._identifier = LanguageIdentifier.from_modelpath(
+            str(MODEL_DIR / MODEL_FILE), norm_probs=True
+        )
+        self._identifier.set_languages(sorted(set(KNOWN) | set(self.preferred)))
+        self._lock = threading.Lock()
+
+    def detect(self, text: str, hint: str | None = None) -> str:
+        """The language code; ``hint`` is the conversation's earlier language or the locale."""
+        words = [w.lower() for w in _WORD.findall(text)]
+        if not words:
+            return hint or self.preferred[0]
+        cue = self._by_cues(words)
+        if len(words) <= 3:
+            if cue:
+                return cue
+            return hint or self.preferred[0]
+        with self._lock:
+            ranked = self._identifier.rank(text)
+        best, prob = ranked[0]
+        if best in self.preferred:
+            return str(best)
+        # Another language must win clearly, and not merely on a few shared words.
+        preferred_prob = max((p for lang, p in ranked if lang in self.preferred), default=0.0)
+        if prob > 0.9 and preferred_prob < 0.05 and (cue is None or len(words) > 6):
+            return str(best)
+        if cue:
+            return cue
+        top_preferred = max(
+            ((p, lang) for lang, p in ranked if lang in self.preferred), default=(0.0, None)
+        )[1]
+        return str(top_preferred or hint or self.preferred[0])
+
+    def _by_cues(self, words: list[str]) -> str | None:
+        scores = {lang: sum(w in cues for w in words) for lang, cues in _CUES.items()}
+        scores = {lang: s for lang, s in scores.items() if lang in self.preferred}
+        if not scores:
+            return None
+        best = max(scores, key=lambda lang: scores[lang])
+        ranked = sorted(scores.values(), reverse=True)
+        if ranked[0] > 0 and (len(ranked) == 1 or ranked[0] > ranked[1]):
+            return best
+        return None
