@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from samen.channels.registry import ChannelRegistry
 from samen.clock import Clock, SystemClock
@@ -15,7 +17,13 @@ from samen.realtime.ports import Broker
 from samen.settings import Settings
 from samen.storage.database import create_engine, upgrade
 from samen.storage.repositories import SqlStore
+from samen.errors import ConfigError
 from samen.tenant import Tenant
+
+if TYPE_CHECKING:
+    from samen.bot.connectors import Backend
+    from samen.brain import Brain
+    from samen.nlu.store import ModelStore
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +71,11 @@ async def build(
     store = SqlStore(engine)
     broker = make_broker(settings)
     channels = ChannelRegistry()
+    extras: dict[str, Any] = {}
     if handler is None:
-        from samen.brain import build_brain
-
-        handler = await build_brain(settings, tenant, store, clock)
+        brain = await build_brain(settings, tenant, store, clock)
+        extras["brain"] = brain
+        handler = brain
     conversations = ConversationService(
         store,
         handler,
@@ -75,4 +84,56 @@ async def build(
         clock,
         message_rate=(settings.messages_per_window, settings.message_window_seconds),
     )
-    return Container(settings, tenant, clock, store, broker, channels, conversations)
+    return Container(settings, tenant, clock, store, broker, channels, conversations, extras)
+
+
+async def build_brain(settings: Settings, tenant: Tenant, store: SqlStore, clock: Clock) -> Brain:
+    """Understanding, routing, the bot and its connector, from the tenant's folder."""
+    from samen.bot.dialogue import Bot
+    from samen.bot.flowkit import FlowKit
+    from samen.bot.knowledge import KnowledgeBase
+    from samen.bot.texts import Texts
+    from samen.brain import Brain
+    from samen.nlu.language import LanguageDetector
+    from samen.nlu.pipeline import Understanding
+    from samen.routing.engine import RoutingEngine
+    from samen.routing.policy import Policy
+    from samen.routing.queues import QueueEstimator
+
+    models = await ensure_model(settings, tenant)
+    understanding = Understanding(models.current, LanguageDetector(tenant.languages), clock)
+    policy = Policy.load(tenant.path("routing.yml"), set(tenant.queues))
+    texts = Texts.load(tenant.path("texts.yml"), tenant.default_language)
+    knowledge = await asyncio.to_thread(KnowledgeBase.from_folder, tenant.path("knowledge"), models.encoder)
+    backend = await connect_backend(settings, tenant, store, clock)
+    kit = FlowKit(texts, backend, clock, tenant.zone)
+    queues = QueueEstimator(store, clock, {q.name: q.capacity for q in tenant.queues.values()})
+    return Brain(understanding, RoutingEngine(policy), Bot(kit, knowledge), texts, tenant, store, clock, queues)
+
+
+async def ensure_model(settings: Settings, tenant: Tenant) -> ModelStore:
+    """The model store, with a model trained from the tenant's data if there is none yet."""
+    from samen.nlu.runtime import model_store
+    from samen.nlu.train import train_model
+    from samen.nlu.training_data import load_many
+
+    store = model_store(settings)
+    if store.current_version() is None:
+        files = sorted((tenant.root / "nlu").glob("train*.yml"))
+        log.warning("No understanding model yet: training one from %d files (about a minute).", len(files))
+        data = load_many(files)
+        model = await asyncio.to_thread(train_model, data, store.encoder)
+        store.save(model)
+    return store
+
+
+async def connect_backend(settings: Settings, tenant: Tenant, store: SqlStore, clock: Clock) -> Backend:
+    if not tenant.connector:
+        raise ConfigError("no_connector", "The tenant's tenant.yml names no connector.")
+    module_name, _, attribute = tenant.connector.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError("no_connector", f"Cannot load the connector '{tenant.connector}'.") from exc
+    backend: Backend = await factory(settings, store.engine, clock)
+    return backend

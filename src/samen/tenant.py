@@ -70,6 +70,7 @@ class Tenant:
     queues: dict[str, Queue]
     hours: OpeningHours
     settings: dict[str, Any] = field(default_factory=dict)
+    connector: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -114,4 +115,5 @@ class Tenant:
             queues=queues,
             hours=OpeningHours(zone, days, holidays),
             settings=dict(raw.get("settings") or {}),
+            connector=raw.get("connector"),
         )

@@ -1,0 +1,1 @@
+"""The bot: dialogue, knowledge answers, self-service actions and the connectors behind them."""

@@ -1,0 +1,139 @@
+"""The bot's dialogue: follow a flow, notice a change of subject, come back to what was left.
+
+    result = await bot.respond(BotTurn(parse, "nl", state))
+
+``state`` is the bot's part of the conversation's context and is changed in place; the
+``BotResult`` says what to reply and whether a person should take over.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from samen.bot.changes import cancel_subscription, change_address, reset_password
+from samen.bot.flowkit import Flow, FlowKit, awaits_entity, postcode_answer
+from samen.bot.knowledge import KnowledgeBase
+from samen.bot.lookups import download_document, invoice_question, order_status, outage_check, repair_status
+from samen.bot.session import BotResult, BotTurn
+from samen.bot.troubleshooting import troubleshoot
+from samen.nlu.models import OUT_OF_SCOPE
+
+FLOWS: dict[str, Flow] = {
+    "order_status": order_status,
+    "repair_status": repair_status,
+    "outage_check": outage_check,
+    "change_address": change_address,
+    "reset_password": reset_password,
+    "download_document": download_document,
+    "cancel_subscription": cancel_subscription,
+    "invoice_question": invoice_question,
+    "tech_support": troubleshoot,
+}
+SMALL_TALK = {"greeting", "goodbye", "bot_identity"}
+CONFIDENT = 0.5
+_FREE_TEXT_STEPS = {"new_street"}
+_ANSWER_STEPS = {"confirm", "invoice_answered", "step_result"}
+
+
+class Bot:
+    def __init__(self, kit: FlowKit, knowledge: KnowledgeBase) -> None:
+        self.kit = kit
+        self.texts = kit.texts
+        self.knowledge = knowledge
+
+    async def respond(self, turn: BotTurn) -> BotResult:
+        result = BotResult()
+        state = turn.state
+        answer = self.texts.answer(turn.text, turn.language)
+        if state.pop("offered", None) and answer == "no":
+            self.kit.say(result, turn, "offer_declined")
+            return result
+        resumable = state.pop("resume_offer", None)
+        if resumable is not None and answer is not None:
+            if answer == "no":
+                self.kit.say(result, turn, "anything_else")
+                return result
+            resumable["await"] = None  # ask again for what it still needs
+            state["flow"] = resumable
+        flow = state.get("flow")
+        if flow is not None and not self._continues(flow, turn, answer):
+            if self._new_subject(flow, turn):
+                state.setdefault("suspended", []).append(flow)
+                state["flow"] = flow = None
+        if flow is not None:
+            await self._run(flow, turn, result)
+        else:
+            await self._dispatch(turn, result)
+        return result
+
+    # deciding --------------------------------------------------------------------------------
+    def _continues(self, flow: dict[str, Any], turn: BotTurn, answer: str | None) -> bool:
+        step = flow.get("await")
+        wanted = awaits_entity(flow)
+        if wanted == "postcode" and postcode_answer(turn):
+            return True
+        if wanted and (turn.parse.entity(wanted) or (wanted == "date" and turn.parse.entity("datetime"))):
+            return True
+        if step in _ANSWER_STEPS and answer is not None:
+            return True
+        if step == "step_result" and turn.parse.intent.name == "tech_support":
+            return True
+        if step in _FREE_TEXT_STEPS and not self._new_subject(flow, turn):
+            return True
+        return turn.parse.intent.name == flow["name"]
+
+    def _new_subject(self, flow: dict[str, Any], turn: BotTurn) -> bool:
+        intent = turn.parse.intent
+        return (
+            intent.name not in (OUT_OF_SCOPE, flow["name"])
+            and intent.name not in SMALL_TALK
+            and intent.confidence >= CONFIDENT
+        )
+
+    # acting ----------------------------------------------------------------------------------
+    async def _run(self, flow: dict[str, Any], turn: BotTurn, result: BotResult) -> None:
+        done = await FLOWS[flow["name"]](self.kit, turn, result, flow)
+        if not done:
+            return
+        turn.state["flow"] = None
+        if result.handover is None and turn.state.get("suspended"):
+            resumable = turn.state["suspended"].pop()
+            turn.state["resume_offer"] = resumable
+            titles = self.texts.raw("flow_titles", turn.language)
+            self.kit.say(result, turn, "resume", flow_title=titles.get(resumable["name"], resumable["name"]))
+
+    async def _dispatch(self, turn: BotTurn, result: BotResult) -> None:
+        intent = turn.parse.intent.name
+        if intent in FLOWS and turn.parse.intent.confidence >= 0.3:
+            flow: dict[str, Any] = {"name": intent, "await": None, "data": {}}
+            turn.state["flow"] = flow
+            await self._run(flow, turn, result)
+            return
+        if intent in SMALL_TALK:
+            self.kit.say(result, turn, intent)
+            result.resolved = True if intent == "goodbye" else None
+            return
+        if intent == OUT_OF_SCOPE and turn.parse.language not in self.texts.languages:
+            self.kit.say(result, turn, "fallback_other_language")
+            result.fallback = True
+            return
+        await self._knowledge(turn, result, intent)
+
+    async def _knowledge(self, turn: BotTurn, result: BotResult, intent: str) -> None:
+        vector = turn.parse.signals.get("vector")
+        answer = self.knowledge.answer(
+            turn.text, turn.language, intent if intent != OUT_OF_SCOPE else None, vector
+        )
+        if answer is None:
+            if intent == OUT_OF_SCOPE:
+                self.kit.say(result, turn, "fallback")
+            else:
+                self.kit.say(result, turn, "kb_none")
+                turn.state["offered"] = turn.escalation_queue or "care"
+            result.fallback = True
+            return
+        source = self.texts.say("kb_source", turn.language, title=answer.article.title)
+        result.say(f"{answer.text}\n\n{source}", source=answer.source(), sources=[answer.source()])
+        result.events.append(("action", {"action": "knowledge_answer", "article": answer.article.id,
+                                         "heading": answer.heading, "score": round(answer.score, 3)}))  # fmt: skip
+        result.resolved = True

@@ -1,0 +1,57 @@
+"""Knowledge answers: the best passage for a question, with its source, or honestly nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from samen.bot.articles import Article, load_folder
+from samen.bot.retrieval import Hit, Retriever
+from samen.nlu.embeddings import Encoder
+
+# Below this blended score the best passage is more likely wrong than right (measured on the
+# retrieval benchmark's questions and on out-of-scope questions): say so instead of guessing.
+MIN_SCORE = 0.55
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    text: str
+    article: Article
+    heading: str
+    score: float
+
+    def source(self) -> dict[str, str | None]:
+        return {"article_id": self.article.id, "title": self.article.title, "url": self.article.url}
+
+
+class KnowledgeBase:
+    def __init__(self, articles: list[Article], encoder: Encoder) -> None:
+        self.articles = articles
+        self.encoder = encoder
+        self.retriever = Retriever(articles, encoder)
+
+    @classmethod
+    def from_folder(cls, folder: Path, encoder: Encoder) -> KnowledgeBase:
+        return cls(load_folder(folder) if folder.exists() else [], encoder)
+
+    def replace(self, articles: list[Article]) -> None:
+        """Swap in a new set of articles (after an import or an edit through the API)."""
+        retriever = Retriever(articles, self.encoder)
+        self.articles, self.retriever = articles, retriever
+
+    def search(
+        self, question: str, language: str, intent: str | None = None, vector: np.ndarray | None = None, top: int = 3
+    ) -> list[Hit]:
+        return self.retriever.search(question, language, intent=intent, vector=vector, top=top)
+
+    def answer(
+        self, question: str, language: str, intent: str | None = None, vector: np.ndarray | None = None
+    ) -> Answer | None:
+        hits = self.search(question, language, intent, vector, top=1)
+        if not hits or hits[0].score < MIN_SCORE:
+            return None
+        best = hits[0]
+        return Answer(best.passage.text, best.article, best.passage.heading, best.score)

@@ -1,0 +1,136 @@
+"""Finding the passage that answers a question phrased nothing like the article.
+
+Two views of every passage: BM25 over stemmed words (Snowball, Dutch and English), which is
+exact about names and numbers, and the multilingual sentence embedding, which matches meaning
+across wording. Their scores are blended; the understood intent nudges articles about it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+import Stemmer
+
+from samen.bot.articles import Article, Passage
+from samen.nlu.embeddings import Encoder
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_STOP = {
+    "nl": set(
+        "de het een en van ik je jij u mijn m'n is zijn was wat hoe waar wanneer wie kan kun "
+        "kunnen wil wilt graag ook niet wel dat die dit er op in aan met voor naar om bij te tot "
+        "of als maar dan nog al hebben heb heeft hoeveel welke jullie ons we wij zo hier daar".split()
+    ),
+    "en": set(
+        "the a an and of i you my is are was what how where when who can could would will "
+        "want to do does did not be it that this there on in at with for from by or if but "
+        "then have has had how much which your our we us me please".split()
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    passage: Passage
+    article: Article
+    score: float
+    lexical: float
+    semantic: float
+
+
+class _Bm25:
+    """BM25 as one sparse matrix of term weights: a query sums its terms' columns."""
+
+    def __init__(self, documents: list[list[str]], k1: float = 1.3, b: float = 0.6) -> None:
+        vocabulary: dict[str, int] = {}
+        rows, cols, values = [], [], []
+        lengths = np.array([len(d) for d in documents], dtype=float)
+        average = float(lengths.mean()) if documents else 1.0
+        df: Counter[str] = Counter()
+        for doc in documents:
+            df.update(set(doc))
+        n = len(documents)
+        for i, doc in enumerate(documents):
+            norm = k1 * (1 - b + b * lengths[i] / average)
+            for term, tf in Counter(doc).items():
+                idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
+                rows.append(i)
+                cols.append(vocabulary.setdefault(term, len(vocabulary)))
+                values.append(idf * tf * (k1 + 1) / (tf + norm))
+        self.vocabulary = vocabulary
+        self.matrix = sp.csc_matrix((values, (rows, cols)), shape=(n, max(len(vocabulary), 1)))
+
+    def scores(self, query: list[str]) -> np.ndarray:
+        columns = sorted({self.vocabulary[t] for t in query if t in self.vocabulary})
+        if not columns:
+            return np.zeros(self.matrix.shape[0])
+        return np.asarray(self.matrix[:, columns].sum(axis=1)).ravel()
+
+
+class Retriever:
+    def __init__(self, articles: Sequence[Article], encoder: Encoder) -> None:
+        self.encoder = encoder
+        self.articles = {a.id: a for a in articles}
+        self.passages: list[Passage] = [p for a in articles for p in a.passages()]
+        self._stemmers = {"nl": Stemmer.Stemmer("dutch"), "en": Stemmer.Stemmer("english")}
+        docs = [self._terms(self._document(p), self.articles[p.article_id].language) for p in self.passages]
+        self._bm25 = _Bm25(docs)
+        self._vectors = encoder.encode([self._document(p) for p in self.passages])
+
+    def _document(self, passage: Passage) -> str:
+        article = self.articles[passage.article_id]
+        tags = " ".join(article.tags)
+        return f"{article.title}. {passage.heading}. {passage.text} {tags}"
+
+    def _terms(self, text: str, language: str) -> list[str]:
+        stop = _STOP.get(language, set())
+        words = [w.lower() for w in _WORD.findall(text)]
+        stemmer = self._stemmers.get(language, self._stemmers["en"])
+        return [stemmer.stemWord(w) for w in words if w not in stop]
+
+    def search(
+        self,
+        question: str,
+        language: str,
+        *,
+        intent: str | None = None,
+        vector: np.ndarray | None = None,
+        top: int = 3,
+    ) -> list[Hit]:
+        if not self.passages:
+            return []
+        lexical = self._bm25.scores(self._terms(question, language))
+        if lexical.max() > 0:
+            lexical = lexical / lexical.max()
+        query = vector if vector is not None else self.encoder.encode([question])[0]
+        semantic = self._vectors @ query
+        scores = 0.35 * lexical + semantic
+        for i, passage in enumerate(self.passages):
+            article = self.articles[passage.article_id]
+            if article.language != language:
+                scores[i] -= 0.5
+            if intent and intent in article.intents:
+                scores[i] += 0.08
+        best_per_article: dict[str, int] = {}
+        for i in np.argsort(-scores):
+            article_id = self.passages[i].article_id
+            if article_id not in best_per_article:
+                best_per_article[article_id] = int(i)
+            if len(best_per_article) >= top:
+                break
+        return [
+            Hit(
+                self.passages[i],
+                self.articles[self.passages[i].article_id],
+                float(scores[i]),
+                float(lexical[i]),
+                float(semantic[i]),
+            )
+            for i in best_per_article.values()
+        ]

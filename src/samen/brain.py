@@ -1,0 +1,247 @@
+"""The conversation handler: understand the message, route it, and let the bot or a person act.
+
+    message → Understanding.parse → RoutingEngine.decide → Bot.respond | hand-over to a queue
+
+It reads the customer's earlier contacts and the clock to route, keeps the bot's state in the
+conversation's context, and returns an ``Outcome`` that ``ConversationService`` stores.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import re
+from typing import Any
+
+from samen.bot.dialogue import Bot
+from samen.bot.session import BotResult, BotTurn
+from samen.bot.texts import Texts
+from samen.clock import Clock
+from samen.conversations.handler import Outcome, Turn
+from samen.conversations.models import Conversation, Customer, Priority, Reply, Sender, State
+from samen.conversations.ports import Store
+from samen.nlu.models import OUT_OF_SCOPE, ParseResult
+from samen.nlu.pipeline import ParseContext, Understanding
+from samen.routing.engine import Decision, RoutingEngine
+from samen.routing.facts import ConversationFacts, EarlierContact, RoutingFacts
+from samen.routing.handover import build_packet
+from samen.routing.queues import QueueEstimator
+from samen.tenant import Tenant
+
+_SERVICE_DOWN = re.compile(
+    r"\b(geen (internet|verbinding|tv|beeld|bereik)|doet (het )?niks|ligt (er )?(plat|eruit)|"
+    r"no (internet|connection|signal|service)|(internet|wifi|tv) is down|nothing works)\b",
+    re.I,
+)
+
+
+class Brain:
+    def __init__(
+        self,
+        understanding: Understanding,
+        engine: RoutingEngine,
+        bot: Bot,
+        texts: Texts,
+        tenant: Tenant,
+        store: Store,
+        clock: Clock,
+        queues: QueueEstimator,
+    ) -> None:
+        self.understanding = understanding
+        self.engine = engine
+        self.bot = bot
+        self.texts = texts
+        self.tenant = tenant
+        self.store = store
+        self.clock = clock
+        self.queues = queues
+
+    async def opening(self, conversation: Conversation, customer: Customer) -> list[Reply]:
+        language = self.texts.language(conversation.language)
+        return [Reply(self.texts.say("welcome", language), metadata={"kind": "disclosure"})]
+
+    async def handle(self, turn: Turn) -> Outcome:
+        conversation = turn.conversation
+        context = copy.deepcopy(conversation.context)
+        hint = conversation.language or self.tenant.default_language
+        parse = await asyncio.to_thread(
+            self.understanding.parse,
+            turn.message.text,
+            ParseContext(language=hint, earlier_frustration=tuple(context.get("frustration", []))[-5:]),
+        )
+        # Reply in the customer's language when we speak it; keep the conversation's otherwise.
+        language = parse.language if parse.language in self.texts.languages else self.texts.language(hint)
+        context.setdefault("frustration", []).append(round(parse.frustration, 3))
+        context["frustration"] = context["frustration"][-20:]
+        outcome = Outcome(understanding=parse.as_dict(), language=language, context=context)
+        if conversation.state is not State.BOT:
+            return self._with_person(conversation, parse, outcome)
+
+        bot_state: dict[str, Any] = context.setdefault("bot", {})
+        if parse.intent.name not in ("greeting", "goodbye", "bot_identity", "human_handoff", OUT_OF_SCOPE):
+            context["topic"] = parse.intent.name
+            outcome.topic = parse.intent.name
+        history = await self._history(conversation)
+        facts = self._facts(turn, parse, context, history)
+        decision = self.engine.decide(facts)
+        if decision.to_person:
+            return await self._hand_over(turn, parse, decision, history, outcome, language, [])
+
+        result = await self.bot.respond(
+            BotTurn(
+                parse=parse,
+                language=language,
+                state=bot_state,
+                channel=conversation.channel,
+                email=turn.customer.identity("email"),
+                phone=turn.customer.identity("phone"),
+                escalation_queue=decision.bot_first or self.engine.policy.topic_queue(parse.intent.name),
+            )
+        )
+        bot_state["fallbacks"] = bot_state.get("fallbacks", 0) + 1 if result.fallback else 0
+        outcome.events.extend(result.events)
+        if result.handover:
+            handover = Decision(
+                "handover", result.handover, "normal",
+                result.handover_reason or "The bot could not resolve it.", ["intent"],
+            )  # fmt: skip
+            handover = self.engine.adjust(handover, facts)  # same adjustments: priority, hours
+            return await self._hand_over(turn, parse, handover, history, outcome, language, result.replies)
+        if decision.action == "offer" and decision.queue:
+            self._offer(result, decision, language, parse)
+            bot_state["offered"] = decision.queue
+        outcome.replies = self._disclosed(turn, result.replies, language)
+        outcome.route = decision.route()
+        if result.resolved is False:
+            outcome.events.append(("unresolved", {"intent": parse.intent.name}))
+        return outcome
+
+    # facts -----------------------------------------------------------------------------------
+    async def _history(self, conversation: Conversation) -> list[EarlierContact]:
+        async with self.store.transaction() as tx:
+            earlier = await tx.list_conversations(customer_id=conversation.customer_id, limit=50)
+        return [
+            EarlierContact(
+                conversation_id=c.id,
+                channel=c.channel,
+                started_at=c.created_at,
+                topic=c.topic,
+                queue=c.queue or (c.route or {}).get("queue"),
+                with_person=c.queued_at is not None,
+                resolved=(c.outcome or {}).get("resolved") if c.outcome else None,
+                state=str(c.state),
+            )
+            for c in earlier
+            if c.id != conversation.id
+        ]
+
+    def _facts(
+        self, turn: Turn, parse: ParseResult, context: dict[str, Any], history: list[EarlierContact]
+    ) -> RoutingFacts:
+        bot_state = context.get("bot", {})
+        now = self.clock.now()
+        customer_messages = sum(1 for m in turn.history if m.sender is Sender.CUSTOMER)
+        likely_fallback = parse.intent.name == OUT_OF_SCOPE and not bot_state.get("flow")
+        trend = parse.signals.get("trend", {})
+        return RoutingFacts(
+            parse=parse,
+            conversation=ConversationFacts(
+                state=str(turn.conversation.state),
+                channel=turn.conversation.channel,
+                customer_messages=customer_messages,
+                fallbacks_in_row=bot_state.get("fallbacks", 0) + (1 if likely_fallback else 0),
+                offered_person=bool(bot_state.get("offered")),
+                frustration_history=tuple(context.get("frustration", [])),
+                escalating=bool(trend.get("escalating")) and customer_messages > 1,
+                bot_minutes=(now - turn.conversation.created_at).total_seconds() / 60,
+                topic=context.get("topic"),
+                service_down=bool(bot_state.get("service_down")) or bool(_SERVICE_DOWN.search(parse.text)),
+                answer=self.texts.answer(parse.text, parse.language),
+            ),
+            history=tuple(history),
+            now=now,
+            open_now=self.tenant.hours.is_open(now),
+            next_opening=self.tenant.hours.next_opening(now),
+            available=dict(self.queues.available),
+        )
+
+    # outcomes --------------------------------------------------------------------------------
+    def _with_person(self, conversation: Conversation, parse: ParseResult, outcome: Outcome) -> Outcome:
+        """A person has it: keep understanding for them, raise priority on a sensitive turn."""
+        if parse.sensitive and conversation.priority is not Priority.HIGH:
+            outcome.priority = Priority.HIGH
+            outcome.events.append(
+                ("priority_raised", {"reason": "sensitive", "signals": [s.kind for s in parse.sensitive]})
+            )
+        return outcome
+
+    def _offer(self, result: BotResult, decision: Decision, language: str, parse: ParseResult) -> None:
+        queue = self.tenant.queues.get(decision.queue or "")
+        title = queue.title(language) if queue else decision.queue
+        key = "offer_person_frustrated" if "frustration" in decision.rules else "offer_person"
+        text = self.texts.say(key, language, queue_title=title)
+        if result.fallback and "stuck" in decision.rules:
+            result.replies.clear()  # not a third "I don't understand": the offer is the answer
+        yes, no = ("Ja, graag", "Nee, dank je") if language == "nl" else ("Yes, please", "No, thanks")
+        result.replies.append(Reply(text, buttons=(yes, no), metadata={"kind": "offer"}))
+
+    def _disclosed(self, turn: Turn, replies: list[Reply], language: str) -> list[Reply]:
+        """The first bot message of a conversation says it is a bot and how to reach a person."""
+        if not replies or any(m.sender is Sender.BOT for m in turn.history):
+            return replies
+        first = replies[0]
+        notice = self.texts.say("disclosure_short", language)
+        return [Reply(f"{notice}\n\n{first.text}", first.sender, first.buttons, first.metadata), *replies[1:]]
+
+    async def _hand_over(
+        self,
+        turn: Turn,
+        parse: ParseResult,
+        decision: Decision,
+        history: list[EarlierContact],
+        outcome: Outcome,
+        language: str,
+        bot_replies: list[Reply],
+    ) -> Outcome:
+        queue_name = decision.queue or self.engine.policy.default_queue
+        queue = self.tenant.queues.get(queue_name)
+        title = queue.title(language) if queue else queue_name
+        figures = await self.queues.figures(queue_name)
+        route = decision.route()
+        now = self.clock.now()
+        if decision.out_of_hours:
+            opening = self.tenant.hours.next_opening(now)
+            from samen.bot.formats import moment
+
+            text = self.texts.say("handover_out_of_hours", language, queue_title=title,
+                                  opening=moment(opening, language, self.tenant.zone, now.astimezone(self.tenant.zone).date()))  # fmt: skip
+        elif "sensitive" in decision.rules:
+            text = self.texts.say("handover_sensitive", language, wait=figures.expected_wait_minutes)
+        elif "repeat_contact" in decision.rules and history:
+            earlier = next((h for h in history if h.conversation_id in decision.linked), history[0])
+            topic = (earlier.topic or "").replace("_", " ")
+            text = self.texts.say("handover_repeat", language, topic=topic, queue_title=title,
+                                  wait=figures.expected_wait_minutes)  # fmt: skip
+        else:
+            text = self.texts.say("handover_queued", language, queue_title=title, wait=figures.expected_wait_minutes)
+        replies = [*bot_replies, Reply(text, metadata={"kind": "handover", "queue": queue_name})]
+        outcome.replies = self._disclosed(turn, replies, language)
+        outcome.state = State.QUEUED
+        outcome.queue = queue_name
+        outcome.priority = Priority(decision.priority)
+        outcome.route = route
+        context = outcome.context or {}
+        context["wait"] = figures.expected_wait_minutes
+        messages = [*turn.history]
+        for message in messages:
+            if message.id == turn.message.id:
+                message.metadata["understanding"] = outcome.understanding
+        packet = build_packet(
+            turn.conversation, turn.customer, messages, route, history, context.get("bot", {})
+        )
+        packet["expected_wait_minutes"] = figures.expected_wait_minutes
+        packet["problem"] = packet["problem"] or parse.text
+        context["handover"] = packet
+        outcome.events.append(("handover", {"queue": queue_name, "priority": decision.priority,
+                                            "linked": decision.linked, "reason": decision.reason}))  # fmt: skip
+        return outcome
