@@ -136,3 +136,104 @@ async def client(container: Container) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://samen.test") as http:
         yield http
+
+
+# The demo's understanding model, trained once per test run (or reused from a cache keyed by the
+# training data and the classifier's code, so a second local run starts at once).
+DEMO = Path(__file__).parents[1] / "src" / "samen" / "demo"
+
+
+def _demo_model_key() -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((DEMO / "nlu").glob("train*.yml")):
+        digest.update(path.read_bytes())
+    for module in ("intents.py", "train.py", "model.py", "embeddings.py"):
+        digest.update((DEMO.parent / "nlu" / module).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session")
+def demo_models_dir() -> Path:
+    from samen.nlu.store import ModelStore
+    from samen.nlu.train import train_model
+    from samen.nlu.training_data import load_many
+
+    cache = Path(os.environ.get("SAMEN_TEST_CACHE", Path.home() / ".cache" / "samen-tests"))
+    folder = cache / f"demo-model-{_demo_model_key()}"
+    store = ModelStore(folder)
+    if store.current_version() is None:
+        data = load_many(sorted((DEMO / "nlu").glob("train*.yml")))
+        store.save(train_model(data, store.encoder))
+    return folder
+
+
+@pytest.fixture
+def demo_settings(tmp_path: Path, database_url: str, demo_models_dir: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        secret_key="test-secret",
+        models_dir=demo_models_dir,
+    )
+
+
+@pytest.fixture
+async def demo(demo_settings: Settings, clock: FixedClock) -> AsyncIterator[Container]:
+    """The whole Polderlink demo: real understanding, routing, bot and demo backend."""
+    built = await build(demo_settings, clock=clock)
+    yield built
+    await built.aclose()
+
+
+@pytest.fixture
+async def demo_client(demo: Container) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=create_app(demo))
+    async with httpx.AsyncClient(transport=transport, base_url="http://samen.test") as http:
+        yield http
+
+
+class Chat:
+    """A customer in the web chat, speaking to the public API."""
+
+    def __init__(self, client: httpx.AsyncClient, conversation: dict) -> None:
+        self.client = client
+        self.id = conversation["id"]
+        self.token = conversation["token"]
+        self.opening = conversation["messages"]
+        self.last: dict = {}
+
+    @classmethod
+    async def open(cls, client: httpx.AsyncClient, locale: str = "nl", **customer: str) -> Chat:
+        response = await client.post(
+            "/api/v1/conversations", json={"channel": "web", "locale": locale, "customer": customer}
+        )
+        assert response.status_code == 201, response.text
+        return cls(client, response.json())
+
+    async def say(self, text: str) -> str:
+        response = await self.client.post(
+            f"/api/v1/conversations/{self.id}/messages",
+            json={"text": text},
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
+        assert response.status_code == 201, response.text
+        self.last = response.json()
+        return "\n".join(r["text"] for r in self.last["replies"])
+
+    @property
+    def conversation(self) -> dict:
+        return self.last["conversation"]
+
+    @property
+    def route(self) -> dict:
+        return self.last["conversation"]["route"]
+
+
+@pytest.fixture
+def chat(demo_client: httpx.AsyncClient):
+    async def open_chat(locale: str = "nl", **customer: str) -> Chat:
+        return await Chat.open(demo_client, locale, **customer)
+
+    return open_chat

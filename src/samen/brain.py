@@ -28,6 +28,7 @@ from samen.routing.handover import build_packet
 from samen.routing.queues import QueueEstimator
 from samen.tenant import Tenant
 
+_NO_TOPIC = {"greeting", "goodbye", "bot_identity", "human_handoff", OUT_OF_SCOPE}
 _SERVICE_DOWN = re.compile(
     r"\b(geen (internet|verbinding|tv|beeld|bereik)|doet (het )?niks|ligt (er )?(plat|eruit)|"
     r"no (internet|connection|signal|service)|(internet|wifi|tv) is down|nothing works)\b",
@@ -78,26 +79,31 @@ class Brain:
             return self._with_person(conversation, parse, outcome)
 
         bot_state: dict[str, Any] = context.setdefault("bot", {})
-        if parse.intent.name not in ("greeting", "goodbye", "bot_identity", "human_handoff", OUT_OF_SCOPE):
+        if parse.intent.name not in _NO_TOPIC and parse.intent.confidence >= 0.5:
             context["topic"] = parse.intent.name
             outcome.topic = parse.intent.name
         history = await self._history(conversation)
-        facts = self._facts(turn, parse, context, history)
+        bot_turn = BotTurn(
+            parse=parse,
+            language=language,
+            state=bot_state,
+            channel=conversation.channel,
+            email=turn.customer.identity("email"),
+            phone=turn.customer.identity("phone"),
+        )
+        continuing = self.bot.continuing(bot_turn)
+        if continuing and context.get("topic") != continuing and parse.intent.name != continuing:
+            # An answer inside a flow ("PL-104233") says nothing about the topic.
+            context["topic"] = outcome.topic = continuing
+        facts = self._facts(turn, parse, context, history, continuing)
         decision = self.engine.decide(facts)
         if decision.to_person:
             return await self._hand_over(turn, parse, decision, history, outcome, language, [])
 
-        result = await self.bot.respond(
-            BotTurn(
-                parse=parse,
-                language=language,
-                state=bot_state,
-                channel=conversation.channel,
-                email=turn.customer.identity("email"),
-                phone=turn.customer.identity("phone"),
-                escalation_queue=decision.bot_first or self.engine.policy.topic_queue(parse.intent.name),
-            )
+        bot_turn.escalation_queue = decision.bot_first or self.engine.policy.topic_queue(
+            continuing or parse.intent.name
         )
+        result = await self.bot.respond(bot_turn)
         bot_state["fallbacks"] = bot_state.get("fallbacks", 0) + 1 if result.fallback else 0
         outcome.events.extend(result.events)
         if result.handover:
@@ -115,6 +121,22 @@ class Brain:
         if result.resolved is False:
             outcome.events.append(("unresolved", {"intent": parse.intent.name}))
         return outcome
+
+    async def preview(self, text: str, customer: Customer | None, channel: str = "web") -> tuple[ParseResult, Decision]:
+        """What a first message would get, without storing anything (``samen route``)."""
+        from samen.conversations.models import ConversationId, CustomerId, Message, MessageId, new_id
+
+        now = self.clock.now()
+        customer = customer or Customer(CustomerId(new_id()), None, [], now)
+        conversation = Conversation(ConversationId(new_id()), customer.id, channel, State.BOT, now, now)
+        message = Message(MessageId(new_id()), conversation.id, Sender.CUSTOMER, text, now)
+        parse = await asyncio.to_thread(
+            self.understanding.parse, text, ParseContext(language=self.tenant.default_language)
+        )
+        context: dict[str, Any] = {"frustration": [parse.frustration]}
+        history = await self._history(conversation)
+        facts = self._facts(Turn(conversation, customer, message, [message]), parse, context, history)
+        return parse, self.engine.decide(facts)
 
     # facts -----------------------------------------------------------------------------------
     async def _history(self, conversation: Conversation) -> list[EarlierContact]:
@@ -136,12 +158,17 @@ class Brain:
         ]
 
     def _facts(
-        self, turn: Turn, parse: ParseResult, context: dict[str, Any], history: list[EarlierContact]
+        self,
+        turn: Turn,
+        parse: ParseResult,
+        context: dict[str, Any],
+        history: list[EarlierContact],
+        continuing: str | None = None,
     ) -> RoutingFacts:
         bot_state = context.get("bot", {})
         now = self.clock.now()
         customer_messages = sum(1 for m in turn.history if m.sender is Sender.CUSTOMER)
-        likely_fallback = parse.intent.name == OUT_OF_SCOPE and not bot_state.get("flow")
+        likely_fallback = parse.intent.name == OUT_OF_SCOPE and not continuing
         trend = parse.signals.get("trend", {})
         return RoutingFacts(
             parse=parse,
@@ -157,6 +184,7 @@ class Brain:
                 topic=context.get("topic"),
                 service_down=bool(bot_state.get("service_down")) or bool(_SERVICE_DOWN.search(parse.text)),
                 answer=self.texts.answer(parse.text, parse.language),
+                continues_flow=continuing,
             ),
             history=tuple(history),
             now=now,

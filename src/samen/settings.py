@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(default=None, description="Enables realtime across processes.")
     tenant_dir: Path = Field(default=DEMO_TENANT, description="The tenant's configuration folder.")
+    models_dir: Path | None = Field(default=None, description="Trained models; default: data dir.")
     secret_key: str | None = Field(default=None, description="Signs sessions; generated if absent.")
     max_request_bytes: int = Field(default=256_000, ge=1024)
     messages_per_window: int = Field(default=20, ge=1)
@@ -43,7 +44,7 @@ class Settings(BaseSettings):
     llm_url: str | None = None
     llm_model: str = "default"
 
-    @field_validator("data_dir", "tenant_dir", mode="before")
+    @field_validator("data_dir", "tenant_dir", "models_dir", mode="before")
     @classmethod
     def _expand(cls, value: object) -> object:
         return Path(str(value)).expanduser() if value is not None else value
@@ -53,6 +54,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir / 'samen.db'}"
+
+    @property
+    def effective_models_dir(self) -> Path:
+        return self.models_dir or self.data_dir / "models"
 
     @property
     def base_url(self) -> str:

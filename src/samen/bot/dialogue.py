@@ -64,7 +64,30 @@ class Bot:
             await self._run(flow, turn, result)
         else:
             await self._dispatch(turn, result)
+        self._offer_to_resume(turn, result)
         return result
+
+    def _offer_to_resume(self, turn: BotTurn, result: BotResult) -> None:
+        """After a detour, offer to go back to what the customer left unfinished."""
+        state = turn.state
+        if state.get("flow") or result.handover or not state.get("suspended") or state.get("resume_offer"):
+            return
+        resumable = state["suspended"].pop()
+        state["resume_offer"] = resumable
+        titles = self.texts.raw("flow_titles", turn.language)
+        self.kit.say(result, turn, "resume", flow_title=titles.get(resumable["name"], resumable["name"]))
+
+    def continuing(self, turn: BotTurn) -> str | None:
+        """The flow this message carries on (an answer to the bot's question), if any."""
+        flow = turn.state.get("flow")
+        if flow is None:
+            resumable = turn.state.get("resume_offer")
+            answer = self.texts.answer(turn.text, turn.language)
+            return resumable["name"] if resumable is not None and answer == "yes" else None
+        answer = self.texts.answer(turn.text, turn.language)
+        if self._continues(flow, turn, answer) or not self._new_subject(flow, turn):
+            return str(flow["name"])
+        return None
 
     # deciding --------------------------------------------------------------------------------
     def _continues(self, flow: dict[str, Any], turn: BotTurn, answer: str | None) -> bool:
@@ -96,11 +119,6 @@ class Bot:
         if not done:
             return
         turn.state["flow"] = None
-        if result.handover is None and turn.state.get("suspended"):
-            resumable = turn.state["suspended"].pop()
-            turn.state["resume_offer"] = resumable
-            titles = self.texts.raw("flow_titles", turn.language)
-            self.kit.say(result, turn, "resume", flow_title=titles.get(resumable["name"], resumable["name"]))
 
     async def _dispatch(self, turn: BotTurn, result: BotResult) -> None:
         intent = turn.parse.intent.name

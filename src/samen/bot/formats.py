@@ -48,4 +48,4 @@ def money(amount: str, language: str) -> str:
 def mask_email(email: str) -> str:
     """``a***@example.nl``: enough to recognise, not enough to harvest."""
     name, _, domain = email.partition("@")
-    return f"{name[:1]}{'*' * max(len(name) - 1, 2)}@{domain}"
+    return f"{name[:1]}***@{domain}"

@@ -14,6 +14,7 @@ from samen.nlu.embeddings import Encoder
 # Below this blended score the best passage is more likely wrong than right (measured on the
 # retrieval benchmark's questions and on out-of-scope questions): say so instead of guessing.
 MIN_SCORE = 0.55
+MAX_ANSWER_CHARS = 900
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,4 +55,8 @@ class KnowledgeBase:
         if not hits or hits[0].score < MIN_SCORE:
             return None
         best = hits[0]
-        return Answer(best.passage.text, best.article, best.passage.heading, best.score)
+        text = best.passage.text
+        if best.also is not None and len(text) + len(best.also.text) <= MAX_ANSWER_CHARS:
+            # Two passages fit almost equally well: give both rather than the wrong half.
+            text = f"{text}\n\n{best.also.heading}:\n{best.also.text}"
+        return Answer(text, best.article, best.passage.heading, best.score)

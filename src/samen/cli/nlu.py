@@ -190,3 +190,51 @@ def _print_evaluation(result: Evaluation) -> None:
         console.print("most confused (expected → predicted):")
         for expected, predicted, count in result.confusions:
             console.print(f"  {expected} → {predicted}: {count}")
+
+
+@app.command()
+def route(
+    text: Annotated[str, typer.Argument(help="The customer's first message.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    customer: Annotated[
+        str | None, typer.Option(help="Customer id, e-mail, phone or customer number, for their history.")
+    ] = None,
+    channel: Annotated[str, typer.Option(help="web, email or voice.")] = "web",
+) -> None:
+    """As `parse`, plus the routing decision a first message would get."""
+    import asyncio
+
+    from samen.bootstrap import build
+    from samen.conversations.models import CustomerId, Identity
+
+    settings = load_settings()
+
+    async def run() -> dict[str, Any]:
+        container = await build(settings)
+        try:
+            brain = container.extras["brain"]
+            found = None
+            if customer:
+                async with container.store.transaction() as tx:
+                    found = await tx.get_customer(CustomerId(customer))
+                    for kind in ("email", "phone", "customer_number", "external_id"):
+                        found = found or await tx.find_customer(Identity(kind, customer.lower() if kind == "email" else customer))
+                if found is None:
+                    raise typer.BadParameter(f"No customer known as '{customer}'.")
+            parse, decision = await brain.preview(text, found, channel)
+            return {**parse.as_dict(), "route": decision.route()}
+        finally:
+            await container.aclose()
+
+    result = asyncio.run(run())
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    _print_parse(result)
+    r = result["route"]
+    console.print(
+        f"[bold]route: {r['handler']}[/bold]"
+        + (f" → {r['queue']}" if r["queue"] else "")
+        + f" · priority {r['priority']} · rules {', '.join(r['rules']) or '-'}"
+    )
+    console.print(f"reason: {r['reason']}")

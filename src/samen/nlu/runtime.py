@@ -11,7 +11,7 @@ from samen.settings import Settings
 
 
 def model_store(settings: Settings) -> ModelStore:
-    return ModelStore(settings.data_dir / "models")
+    return ModelStore(settings.effective_models_dir)
 
 
 def build_understanding(

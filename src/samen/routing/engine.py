@@ -120,6 +120,8 @@ class RoutingEngine:
                 return c.service_down == bool(value)
             case "queue_available":
                 return (sum(facts.available.values()) > 0) == bool(value)
+            case "continues_flow":
+                return bool(c.continues_flow) == bool(value)
             case "repeat_contact":
                 s.earlier = self._repeat(facts, int(value["within_days"]))
                 return s.earlier is not None
@@ -213,14 +215,22 @@ class RoutingEngine:
     ) -> str:
         p = facts.parse
         earlier = s.earlier
+        if p.intent.name == "out_of_scope":
+            guess = self._best_real_intent(facts)
+            guess_score = next((r.confidence for r in p.ranking if r.name == guess), 0.0)
+            intent = f"out of scope (closest: {guess} at {guess_score:.0%})" if guess else "out of scope"
+            confidence = f"{p.intent.confidence:.0%} sure it is out of scope"
+        else:
+            intent, confidence = p.intent.name, f"{p.intent.confidence:.0%} sure"
         values = {
-            "intent": p.intent.name if p.intent.name != "out_of_scope" else (self._best_real_intent(facts) or "out_of_scope"),
-            "confidence": f"{p.intent.confidence:.0%} sure",
+            "intent": intent,
+            "confidence": confidence,
             "queue": queue or "",
             "sensitive": " and ".join(k.replace("_", " ") for k in s.sensitive) or "a sensitive situation",
             "frustration": f"{p.frustration:.2f}",
             "fallbacks": str(facts.conversation.fallbacks_in_row),
             "handled_by": handled_by,
+            "flow": (facts.conversation.continues_flow or "").replace("_", " "),
             "earlier_topic": (earlier.topic or "an earlier matter").replace("_", " ") if earlier else "",
             "earlier_channel": _channel_name(earlier.channel) if earlier else "",
             "earlier_outcome": _outcome(earlier) if earlier else "",

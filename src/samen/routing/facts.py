@@ -36,6 +36,7 @@ class ConversationFacts:
     topic: str | None = None
     service_down: bool = False
     answer: str | None = None  # "yes" / "no" when the customer answers a question of the bot
+    continues_flow: str | None = None  # the bot's flow this message answers, if it does
 
     @property
     def first_message(self) -> bool:

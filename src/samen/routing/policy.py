@@ -9,6 +9,7 @@ Conditions (all must hold; ``any: [..]`` holds when one of its conditions does):
     answer: "yes"|"no"              bot_minutes_at_least: N       bot_turns_at_least: N
     first_message: true             channel: [names]              open: true|false
     service_down: true              queue_available: true|false   repeat_contact: {within_days: N}
+    continues_flow: true            (the message answers the bot's question in a flow)
 
 Actions: ``{bot: true}``, ``{offer: Q}``, ``{handover: Q}``, ``{by_intent: true}``, with an
 optional ``priority``; Q is a queue or ``topic``, ``intent``, ``earlier_topic``.
@@ -29,7 +30,7 @@ CONDITIONS = {
     "sentiment_below", "frustration_at_least", "escalating", "sensitive",
     "fallbacks_in_row_at_least", "rephrasings_at_least", "offered_person", "answer",
     "bot_minutes_at_least", "bot_turns_at_least", "first_message", "channel", "open",
-    "service_down", "queue_available", "repeat_contact", "any",
+    "service_down", "queue_available", "repeat_contact", "continues_flow", "any",
 }  # fmt: skip
 TARGETS = {"topic", "intent", "earlier_topic"}
 ACTIONS = {"bot", "offer", "handover", "by_intent"}

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from samen import __version__
 from samen.bootstrap import Container
 from samen.web import errors
-from samen.web.api import conversations
+from samen.web.api import conversations, nlu
 from samen.web.limits import BodySizeLimit
 
 STATIC = Path(__file__).parent / "static"
@@ -41,6 +41,7 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     errors.install(app)
     app.include_router(conversations.router)
+    app.include_router(nlu.router)
     from samen.web import pages
 
     app.include_router(pages.router)

@@ -1,0 +1,35 @@
+"""``POST /api/v1/nlu/parse``: the understanding pipeline on one message."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from samen.errors import SamenError
+from samen.nlu.pipeline import ParseContext
+
+router = APIRouter(prefix="/api/v1/nlu", tags=["understanding"])
+
+
+class ParseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=4000)
+    locale: str | None = Field(default=None, max_length=16)
+
+
+class NluUnavailable(SamenError):
+    code = "nlu_unavailable"
+    http_status = 503
+
+
+@router.post("/parse")
+async def parse(body: ParseIn, request: Request) -> dict[str, Any]:
+    brain = request.app.state.container.extras.get("brain")
+    if brain is None:
+        raise NluUnavailable(message="This server runs without the understanding pipeline.")
+    language = body.locale.split("-")[0].split("_")[0].lower() if body.locale else None
+    result = await asyncio.to_thread(brain.understanding.parse, body.text, ParseContext(language=language))
+    return result.as_dict()
