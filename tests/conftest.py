@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from samen.bootstrap import Container, build
 from samen.clock import FixedClock
 from samen.conversations.handler import Outcome, Turn
@@ -76,7 +77,9 @@ def _migrated(url: str) -> bool:
     async def check() -> bool:
         conn = await asyncpg.connect(url)
         try:
-            return bool(await conn.fetchval("SELECT to_regclass('public.alembic_version') IS NOT NULL"))
+            return bool(
+                await conn.fetchval("SELECT to_regclass('public.alembic_version') IS NOT NULL")
+            )
         finally:
             await conn.close()
 
@@ -112,8 +115,13 @@ class EchoHandler:
                 replies=[Reply("Ik zet je door naar een medewerker.")],
                 state=State.QUEUED,
                 queue="care",
-                route={"handler": "human", "queue": "care", "priority": "normal",
-                       "reason": "asked for a person", "rules": ["human_request"]},
+                route={
+                    "handler": "human",
+                    "queue": "care",
+                    "priority": "normal",
+                    "reason": "asked for a person",
+                    "rules": ["human_request"],
+                },
             )
         return Outcome(replies=[Reply(f"echo: {turn.message.text}")])
 
@@ -124,7 +132,9 @@ def echo() -> EchoHandler:
 
 
 @pytest.fixture
-async def container(settings: Settings, echo: EchoHandler, clock: FixedClock) -> AsyncIterator[Container]:
+async def container(
+    settings: Settings, echo: EchoHandler, clock: FixedClock
+) -> AsyncIterator[Container]:
     built = await build(settings, handler=echo, clock=clock)
     yield built
     await built.aclose()

@@ -12,12 +12,12 @@ from samen.channels.registry import ChannelRegistry
 from samen.clock import Clock, SystemClock
 from samen.conversations.handler import ConversationHandler
 from samen.conversations.service import ConversationService
+from samen.errors import ConfigError
 from samen.realtime.memory import InProcessBroker
 from samen.realtime.ports import Broker
 from samen.settings import Settings
 from samen.storage.database import create_engine, upgrade
 from samen.storage.repositories import SqlStore
-from samen.errors import ConfigError
 from samen.tenant import Tenant
 
 if TYPE_CHECKING:
@@ -104,11 +104,22 @@ async def build_brain(settings: Settings, tenant: Tenant, store: SqlStore, clock
     understanding = Understanding(models.current, LanguageDetector(tenant.languages), clock)
     policy = Policy.load(tenant.path("routing.yml"), set(tenant.queues))
     texts = Texts.load(tenant.path("texts.yml"), tenant.default_language)
-    knowledge = await asyncio.to_thread(KnowledgeBase.from_folder, tenant.path("knowledge"), models.encoder)
+    knowledge = await asyncio.to_thread(
+        KnowledgeBase.from_folder, tenant.path("knowledge"), models.encoder
+    )
     backend = await connect_backend(settings, tenant, store, clock)
     kit = FlowKit(texts, backend, clock, tenant.zone)
     queues = QueueEstimator(store, clock, {q.name: q.capacity for q in tenant.queues.values()})
-    return Brain(understanding, RoutingEngine(policy), Bot(kit, knowledge), texts, tenant, store, clock, queues)
+    return Brain(
+        understanding,
+        RoutingEngine(policy),
+        Bot(kit, knowledge),
+        texts,
+        tenant,
+        store,
+        clock,
+        queues,
+    )
 
 
 async def ensure_model(settings: Settings, tenant: Tenant) -> ModelStore:
@@ -120,20 +131,26 @@ async def ensure_model(settings: Settings, tenant: Tenant) -> ModelStore:
     store = model_store(settings)
     if store.current_version() is None:
         files = sorted((tenant.root / "nlu").glob("train*.yml"))
-        log.warning("No understanding model yet: training one from %d files (about a minute).", len(files))
+        log.warning(
+            "No understanding model yet: training one from %d files (about a minute).", len(files)
+        )
         data = load_many(files)
         model = await asyncio.to_thread(train_model, data, store.encoder)
         store.save(model)
     return store
 
 
-async def connect_backend(settings: Settings, tenant: Tenant, store: SqlStore, clock: Clock) -> Backend:
+async def connect_backend(
+    settings: Settings, tenant: Tenant, store: SqlStore, clock: Clock
+) -> Backend:
     if not tenant.connector:
         raise ConfigError("no_connector", "The tenant's tenant.yml names no connector.")
     module_name, _, attribute = tenant.connector.partition(":")
     try:
         factory = getattr(importlib.import_module(module_name), attribute)
     except (ImportError, AttributeError) as exc:
-        raise ConfigError("no_connector", f"Cannot load the connector '{tenant.connector}'.") from exc
+        raise ConfigError(
+            "no_connector", f"Cannot load the connector '{tenant.connector}'."
+        ) from exc
     backend: Backend = await factory(settings, store.engine, clock)
     return backend

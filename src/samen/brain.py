@@ -68,10 +68,14 @@ class Brain:
         parse = await asyncio.to_thread(
             self.understanding.parse,
             turn.message.text,
-            ParseContext(language=hint, earlier_frustration=tuple(context.get("frustration", []))[-5:]),
+            ParseContext(
+                language=hint, earlier_frustration=tuple(context.get("frustration", []))[-5:]
+            ),
         )
         # Reply in the customer's language when we speak it; keep the conversation's otherwise.
-        language = parse.language if parse.language in self.texts.languages else self.texts.language(hint)
+        language = (
+            parse.language if parse.language in self.texts.languages else self.texts.language(hint)
+        )
         context.setdefault("frustration", []).append(round(parse.frustration, 3))
         context["frustration"] = context["frustration"][-20:]
         outcome = Outcome(understanding=parse.as_dict(), language=language, context=context)
@@ -108,11 +112,16 @@ class Brain:
         outcome.events.extend(result.events)
         if result.handover:
             handover = Decision(
-                "handover", result.handover, "normal",
-                result.handover_reason or "The bot could not resolve it.", ["intent"],
-            )  # fmt: skip
+                "handover",
+                result.handover,
+                "normal",
+                result.handover_reason or "The bot could not resolve it.",
+                ["intent"],
+            )
             handover = self.engine.adjust(handover, facts)  # same adjustments: priority, hours
-            return await self._hand_over(turn, parse, handover, history, outcome, language, result.replies)
+            return await self._hand_over(
+                turn, parse, handover, history, outcome, language, result.replies
+            )
         if decision.action == "offer" and decision.queue:
             self._offer(result, decision, language, parse)
             bot_state["offered"] = decision.queue
@@ -122,20 +131,32 @@ class Brain:
             outcome.events.append(("unresolved", {"intent": parse.intent.name}))
         return outcome
 
-    async def preview(self, text: str, customer: Customer | None, channel: str = "web") -> tuple[ParseResult, Decision]:
+    async def preview(
+        self, text: str, customer: Customer | None, channel: str = "web"
+    ) -> tuple[ParseResult, Decision]:
         """What a first message would get, without storing anything (``samen route``)."""
-        from samen.conversations.models import ConversationId, CustomerId, Message, MessageId, new_id
+        from samen.conversations.models import (
+            ConversationId,
+            CustomerId,
+            Message,
+            MessageId,
+            new_id,
+        )
 
         now = self.clock.now()
         customer = customer or Customer(CustomerId(new_id()), None, [], now)
-        conversation = Conversation(ConversationId(new_id()), customer.id, channel, State.BOT, now, now)
+        conversation = Conversation(
+            ConversationId(new_id()), customer.id, channel, State.BOT, now, now
+        )
         message = Message(MessageId(new_id()), conversation.id, Sender.CUSTOMER, text, now)
         parse = await asyncio.to_thread(
             self.understanding.parse, text, ParseContext(language=self.tenant.default_language)
         )
         context: dict[str, Any] = {"frustration": [parse.frustration]}
         history = await self._history(conversation)
-        facts = self._facts(Turn(conversation, customer, message, [message]), parse, context, history)
+        facts = self._facts(
+            Turn(conversation, customer, message, [message]), parse, context, history
+        )
         return parse, self.engine.decide(facts)
 
     # facts -----------------------------------------------------------------------------------
@@ -182,7 +203,8 @@ class Brain:
                 escalating=bool(trend.get("escalating")) and customer_messages > 1,
                 bot_minutes=(now - turn.conversation.created_at).total_seconds() / 60,
                 topic=context.get("topic"),
-                service_down=bool(bot_state.get("service_down")) or bool(_SERVICE_DOWN.search(parse.text)),
+                service_down=bool(bot_state.get("service_down"))
+                or bool(_SERVICE_DOWN.search(parse.text)),
                 answer=self.texts.answer(parse.text, parse.language),
                 continues_flow=continuing,
             ),
@@ -194,23 +216,32 @@ class Brain:
         )
 
     # outcomes --------------------------------------------------------------------------------
-    def _with_person(self, conversation: Conversation, parse: ParseResult, outcome: Outcome) -> Outcome:
+    def _with_person(
+        self, conversation: Conversation, parse: ParseResult, outcome: Outcome
+    ) -> Outcome:
         """A person has it: keep understanding for them, raise priority on a sensitive turn."""
         if parse.sensitive and conversation.priority is not Priority.HIGH:
             outcome.priority = Priority.HIGH
             outcome.events.append(
-                ("priority_raised", {"reason": "sensitive", "signals": [s.kind for s in parse.sensitive]})
+                (
+                    "priority_raised",
+                    {"reason": "sensitive", "signals": [s.kind for s in parse.sensitive]},
+                )
             )
         return outcome
 
-    def _offer(self, result: BotResult, decision: Decision, language: str, parse: ParseResult) -> None:
+    def _offer(
+        self, result: BotResult, decision: Decision, language: str, parse: ParseResult
+    ) -> None:
         queue = self.tenant.queues.get(decision.queue or "")
         title = queue.title(language) if queue else decision.queue
         key = "offer_person_frustrated" if "frustration" in decision.rules else "offer_person"
         text = self.texts.say(key, language, queue_title=title)
         if result.fallback and "stuck" in decision.rules:
             result.replies.clear()  # not a third "I don't understand": the offer is the answer
-        yes, no = ("Ja, graag", "Nee, dank je") if language == "nl" else ("Yes, please", "No, thanks")
+        yes, no = (
+            ("Ja, graag", "Nee, dank je") if language == "nl" else ("Yes, please", "No, thanks")
+        )
         result.replies.append(Reply(text, buttons=(yes, no), metadata={"kind": "offer"}))
 
     def _disclosed(self, turn: Turn, replies: list[Reply], language: str) -> list[Reply]:
@@ -219,7 +250,10 @@ class Brain:
             return replies
         first = replies[0]
         notice = self.texts.say("disclosure_short", language)
-        return [Reply(f"{notice}\n\n{first.text}", first.sender, first.buttons, first.metadata), *replies[1:]]
+        return [
+            Reply(f"{notice}\n\n{first.text}", first.sender, first.buttons, first.metadata),
+            *replies[1:],
+        ]
 
     async def _hand_over(
         self,
@@ -241,17 +275,32 @@ class Brain:
             opening = self.tenant.hours.next_opening(now)
             from samen.bot.formats import moment
 
-            text = self.texts.say("handover_out_of_hours", language, queue_title=title,
-                                  opening=moment(opening, language, self.tenant.zone, now.astimezone(self.tenant.zone).date()))  # fmt: skip
+            text = self.texts.say(
+                "handover_out_of_hours",
+                language,
+                queue_title=title,
+                opening=moment(
+                    opening, language, self.tenant.zone, now.astimezone(self.tenant.zone).date()
+                ),
+            )
         elif "sensitive" in decision.rules:
-            text = self.texts.say("handover_sensitive", language, wait=figures.expected_wait_minutes)
+            text = self.texts.say(
+                "handover_sensitive", language, wait=figures.expected_wait_minutes
+            )
         elif "repeat_contact" in decision.rules and history:
             earlier = next((h for h in history if h.conversation_id in decision.linked), history[0])
             topic = (earlier.topic or "").replace("_", " ")
-            text = self.texts.say("handover_repeat", language, topic=topic, queue_title=title,
-                                  wait=figures.expected_wait_minutes)  # fmt: skip
+            text = self.texts.say(
+                "handover_repeat",
+                language,
+                topic=topic,
+                queue_title=title,
+                wait=figures.expected_wait_minutes,
+            )
         else:
-            text = self.texts.say("handover_queued", language, queue_title=title, wait=figures.expected_wait_minutes)
+            text = self.texts.say(
+                "handover_queued", language, queue_title=title, wait=figures.expected_wait_minutes
+            )
         replies = [*bot_replies, Reply(text, metadata={"kind": "handover", "queue": queue_name})]
         outcome.replies = self._disclosed(turn, replies, language)
         outcome.state = State.QUEUED
@@ -270,6 +319,15 @@ class Brain:
         packet["expected_wait_minutes"] = figures.expected_wait_minutes
         packet["problem"] = packet["problem"] or parse.text
         context["handover"] = packet
-        outcome.events.append(("handover", {"queue": queue_name, "priority": decision.priority,
-                                            "linked": decision.linked, "reason": decision.reason}))  # fmt: skip
+        outcome.events.append(
+            (
+                "handover",
+                {
+                    "queue": queue_name,
+                    "priority": decision.priority,
+                    "linked": decision.linked,
+                    "reason": decision.reason,
+                },
+            )
+        )
         return outcome

@@ -103,7 +103,10 @@ class Tenant:
             days: dict[int, tuple[time, time]] = {}
             for day, span in (raw.get("opening_hours") or {}).items():
                 if span:
-                    days[WEEKDAYS.index(day)] = (time.fromisoformat(span[0]), time.fromisoformat(span[1]))
+                    days[WEEKDAYS.index(day)] = (
+                        time.fromisoformat(span[0]),
+                        time.fromisoformat(span[1]),
+                    )
             holidays = frozenset(date.fromisoformat(str(d)) for d in raw.get("holidays") or ())
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ConfigError(message=f"{path}: {exc}") from exc

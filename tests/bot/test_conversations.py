@@ -23,7 +23,9 @@ async def test_that_the_first_bot_message_says_it_is_a_bot_and_how_to_reach_a_pe
         ("en", "when is your customer service open on saturday", "17:00"),
     ],
 )
-async def test_that_a_knowledge_question_is_answered_with_its_source(chat, locale, question, expected):
+async def test_that_a_knowledge_question_is_answered_with_its_source(
+    chat, locale, question, expected
+):
     c = await chat(locale)
     answer = await c.say(question)
     assert expected in answer
@@ -154,10 +156,13 @@ async def test_that_the_customer_can_change_the_subject_and_come_back(chat):
     assert "klantnummer" in (await c.say("ja")).lower()
 
 
-@pytest.mark.parametrize(("locale", "text", "expected"), [
-    ("nl", "ben jij een robot of een echt mens?", "computerprogramma"),
-    ("en", "am I talking to a real person?", "computer program"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("locale", "text", "expected"),
+    [
+        ("nl", "ben jij een robot of een echt mens?", "computerprogramma"),
+        ("en", "am I talking to a real person?", "computer program"),
+    ],
+)
 async def test_that_the_bot_always_says_truthfully_that_it_is_a_bot(chat, locale, text, expected):
     c = await chat(locale)
     assert expected in await c.say(text)

@@ -44,7 +44,9 @@ async def test_that_a_yes_to_the_offer_hands_over(chat):
     assert "human_request" in c.route["rules"]
 
 
-async def test_that_an_invoice_complaint_by_chat_then_an_email_address_chat_within_a_week_goes_to_billing(chat, clock):
+async def test_that_an_invoice_complaint_by_chat_then_an_email_address_chat_within_a_week_goes_to_billing(
+    chat, clock
+):
     first = await chat("nl", email="klant@example.nl")
     await first.say("mijn factuur is veel te hoog, ik ben twee keer afgeschreven!")
     assert first.conversation["queue"] == "billing"

@@ -40,7 +40,9 @@ async def test_that_the_conversation_can_be_read_back_with_every_message_in_orde
     c = await start(client)
     for text in ("een", "twee", "drie"):
         await client.post(
-            f"/api/v1/conversations/{c['id']}/messages", json={"text": text}, headers=auth(c["token"])
+            f"/api/v1/conversations/{c['id']}/messages",
+            json={"text": text},
+            headers=auth(c["token"]),
         )
     response = await client.get(f"/api/v1/conversations/{c['id']}", headers=auth(c["token"]))
     texts = [m["text"] for m in response.json()["messages"]]
@@ -56,7 +58,9 @@ async def test_that_a_resend_with_the_same_client_id_is_stored_once(client, echo
     assert again["message"]["id"] == first["message"]["id"]
     assert [r["id"] for r in again["replies"]] == [r["id"] for r in first["replies"]]
     assert len(echo.turns) == 1
-    messages = (await client.get(f"/api/v1/conversations/{c['id']}", headers=auth(c["token"]))).json()["messages"]
+    messages = (
+        await client.get(f"/api/v1/conversations/{c['id']}", headers=auth(c["token"]))
+    ).json()["messages"]
     assert [m["text"] for m in messages].count("waar is mijn pakket") == 1
 
 
@@ -64,7 +68,9 @@ async def test_that_a_hand_over_shows_queue_and_route_with_its_reason(client):
     c = await start(client)
     body = (
         await client.post(
-            f"/api/v1/conversations/{c['id']}/messages", json={"text": "ik wil een mens"}, headers=auth(c["token"])
+            f"/api/v1/conversations/{c['id']}/messages",
+            json={"text": "ik wil een mens"},
+            headers=auth(c["token"]),
         )
     ).json()
     assert body["conversation"]["state"] == "queued"
@@ -97,7 +103,9 @@ async def test_that_an_empty_or_oversized_message_gets_a_clear_error(client):
 
 async def test_that_a_request_body_over_the_limit_is_refused_before_reading(client):
     response = await client.post(
-        "/api/v1/conversations", content=b"{" + b" " * 300_000 + b"}", headers={"Content-Type": "application/json"}
+        "/api/v1/conversations",
+        content=b"{" + b" " * 300_000 + b"}",
+        headers={"Content-Type": "application/json"},
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "request_too_large"
@@ -115,7 +123,9 @@ async def test_that_too_many_messages_in_a_short_time_are_refused(client):
     c = await start(client)
     url = f"/api/v1/conversations/{c['id']}/messages"
     statuses = [
-        (await client.post(url, json={"text": f"bericht {i}"}, headers=auth(c["token"]))).status_code
+        (
+            await client.post(url, json={"text": f"bericht {i}"}, headers=auth(c["token"]))
+        ).status_code
         for i in range(22)
     ]
     assert statuses[:20] == [201] * 20

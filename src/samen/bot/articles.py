@@ -1,18 +1,18 @@
 """Knowledge articles: Markdown files with front matter, split into passages at ``## `` headings.
 
-    ---
-    id: storing-nl
-    title: Storing – wat kun je doen
-    language: nl
-    tags: [storing, modem]
-    intents: [outage_check, tech_support]
-    owner: Techniek
-    last_reviewed: 2026-10-12
-    ---
-    Lead paragraph.
+---
+id: storing-nl
+title: Storing – wat kun je doen
+language: nl
+tags: [storing, modem]
+intents: [outage_check, tech_support]
+owner: Techniek
+last_reviewed: 2026-10-12
+---
+Lead paragraph.
 
-    ## Modem herstarten
-    ...
+## Modem herstarten
+...
 """
 
 from __future__ import annotations
@@ -82,11 +82,15 @@ class Article:
 def parse_article(text: str, source: str = "article") -> Article:
     match = _FRONT.match(text.replace("\r\n", "\n"))
     if not match:
-        raise ConfigError("invalid_article", f"{source}: an article starts with '---' front matter.")
+        raise ConfigError(
+            "invalid_article", f"{source}: an article starts with '---' front matter."
+        )
     try:
         meta = yaml.safe_load(match.group("meta")) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError("invalid_article", f"{source}: front matter is not valid YAML: {exc}") from exc
+        raise ConfigError(
+            "invalid_article", f"{source}: front matter is not valid YAML: {exc}"
+        ) from exc
     missing = [key for key in REQUIRED if not meta.get(key)]
     if missing:
         raise ConfigError("invalid_article", f"{source}: front matter lacks {', '.join(missing)}.")
@@ -111,7 +115,9 @@ def parse_article(text: str, source: str = "article") -> Article:
 
 
 def load_folder(folder: Path) -> list[Article]:
-    articles = [parse_article(p.read_text(encoding="utf-8"), str(p)) for p in sorted(folder.glob("*.md"))]
+    articles = [
+        parse_article(p.read_text(encoding="utf-8"), str(p)) for p in sorted(folder.glob("*.md"))
+    ]
     seen: set[str] = set()
     for article in articles:
         if article.id in seen:

@@ -12,7 +12,9 @@ from samen.bot.flowkit import FlowKit, house_number_answer, postcode_answer
 from samen.bot.session import BotResult, BotTurn
 
 
-async def _confirmed(kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]) -> bool | None:
+async def _confirmed(
+    kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]
+) -> bool | None:
     """True/False once the customer answered the confirmation, None while still waiting."""
     if flow.get("await") != "confirm":
         return None
@@ -25,7 +27,9 @@ async def _confirmed(kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[
     return answer == "yes"
 
 
-async def change_address(kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]) -> bool:
+async def change_address(
+    kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]
+) -> bool:
     customer = await kit.verified(turn, result, flow)
     if customer is None:
         return result.handover is not None
@@ -37,17 +41,34 @@ async def change_address(kit: FlowKit, turn: BotTurn, result: BotResult, flow: d
         new = Address(data["street"], data["house_number"], data["postcode"], data["city"])
         moving_on = date.fromisoformat(data["date"])
         receipt = await kit.backend.change_address(customer.customer_number, new, moving_on)
-        kit.say(result, turn, "address_changed", address=new.line(),
-                date=formats.day(moving_on, turn.language), reference=receipt.reference)  # fmt: skip
-        result.events.append(("action", {"action": "address_changed", "reference": receipt.reference,
-                                         "address": new.line(), "moving_on": data["date"]}))  # fmt: skip
+        kit.say(
+            result,
+            turn,
+            "address_changed",
+            address=new.line(),
+            date=formats.day(moving_on, turn.language),
+            reference=receipt.reference,
+        )
+        result.events.append(
+            (
+                "action",
+                {
+                    "action": "address_changed",
+                    "reference": receipt.reference,
+                    "address": new.line(),
+                    "moving_on": data["date"],
+                },
+            )
+        )
         result.resolved = True
         return True
     step = flow.get("await")
     if step == "new_street" and turn.text.strip():
         street, city = _street_and_city(turn.text)
         data["street"], data["city"] = street, city
-    postcode = postcode_answer(turn) if step in (None, "new_postcode") or "postcode" not in data else None
+    postcode = (
+        postcode_answer(turn) if step in (None, "new_postcode") or "postcode" not in data else None
+    )
     if postcode and postcode.replace(" ", "") != customer.address.postcode.replace(" ", ""):
         data["postcode"] = postcode
         data["house_number"] = house_number_answer(turn) or data.get("house_number")
@@ -73,8 +94,13 @@ async def change_address(kit: FlowKit, turn: BotTurn, result: BotResult, flow: d
         return False
     new = Address(data["street"], data["house_number"], data["postcode"], data["city"])
     flow["await"] = "confirm"
-    kit.say(result, turn, "confirm_address", address=new.line(),
-            date=formats.day(date.fromisoformat(data["date"]), turn.language))  # fmt: skip
+    kit.say(
+        result,
+        turn,
+        "confirm_address",
+        address=new.line(),
+        date=formats.day(date.fromisoformat(data["date"]), turn.language),
+    )
     return False
 
 
@@ -85,7 +111,9 @@ def _street_and_city(text: str) -> tuple[str, str]:
     return street, city
 
 
-async def reset_password(kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]) -> bool:
+async def reset_password(
+    kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]
+) -> bool:
     customer = await kit.verified(turn, result, flow)
     if customer is None:
         return result.handover is not None
@@ -94,8 +122,12 @@ async def reset_password(kit: FlowKit, turn: BotTurn, result: BotResult, flow: d
         return True
     if decided:
         receipt = await kit.backend.send_password_reset(customer.customer_number)
-        kit.say(result, turn, "password_reset_sent", email=receipt.summary, reference=receipt.reference)
-        result.events.append(("action", {"action": "password_reset_sent", "reference": receipt.reference}))
+        kit.say(
+            result, turn, "password_reset_sent", email=receipt.summary, reference=receipt.reference
+        )
+        result.events.append(
+            ("action", {"action": "password_reset_sent", "reference": receipt.reference})
+        )
         result.resolved = True
         return True
     flow["await"] = "confirm"
@@ -103,7 +135,9 @@ async def reset_password(kit: FlowKit, turn: BotTurn, result: BotResult, flow: d
     return False
 
 
-async def cancel_subscription(kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]) -> bool:
+async def cancel_subscription(
+    kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]
+) -> bool:
     customer = await kit.verified(turn, result, flow)
     if customer is None:
         return result.handover is not None
@@ -112,15 +146,36 @@ async def cancel_subscription(kit: FlowKit, turn: BotTurn, result: BotResult, fl
     if decided is False:
         return True
     if decided:
-        receipt = await kit.backend.cancel_subscription(customer.customer_number, end_on, "via digital assistant")
-        kit.say(result, turn, "cancel_done", date=formats.day(end_on, turn.language), reference=receipt.reference)
-        result.events.append(("action", {"action": "subscription_cancelled", "reference": receipt.reference,
-                                         "end_on": end_on.isoformat()}))  # fmt: skip
+        receipt = await kit.backend.cancel_subscription(
+            customer.customer_number, end_on, "via digital assistant"
+        )
+        kit.say(
+            result,
+            turn,
+            "cancel_done",
+            date=formats.day(end_on, turn.language),
+            reference=receipt.reference,
+        )
+        result.events.append(
+            (
+                "action",
+                {
+                    "action": "subscription_cancelled",
+                    "reference": receipt.reference,
+                    "end_on": end_on.isoformat(),
+                },
+            )
+        )
         result.resolved = True
         return True
     flow["await"] = "confirm"
-    kit.say(result, turn, "ask_cancel_confirm", products=", ".join(customer.products),
-            date=formats.day(end_on, turn.language))  # fmt: skip
+    kit.say(
+        result,
+        turn,
+        "ask_cancel_confirm",
+        products=", ".join(customer.products),
+        date=formats.day(end_on, turn.language),
+    )
     return False
 
 

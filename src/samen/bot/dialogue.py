@@ -13,7 +13,13 @@ from typing import Any
 from samen.bot.changes import cancel_subscription, change_address, reset_password
 from samen.bot.flowkit import Flow, FlowKit, awaits_entity, postcode_answer
 from samen.bot.knowledge import KnowledgeBase
-from samen.bot.lookups import download_document, invoice_question, order_status, outage_check, repair_status
+from samen.bot.lookups import (
+    download_document,
+    invoice_question,
+    order_status,
+    outage_check,
+    repair_status,
+)
 from samen.bot.session import BotResult, BotTurn
 from samen.bot.troubleshooting import troubleshoot
 from samen.nlu.models import OUT_OF_SCOPE
@@ -56,10 +62,13 @@ class Bot:
             resumable["await"] = None  # ask again for what it still needs
             state["flow"] = resumable
         flow = state.get("flow")
-        if flow is not None and not self._continues(flow, turn, answer):
-            if self._new_subject(flow, turn):
-                state.setdefault("suspended", []).append(flow)
-                state["flow"] = flow = None
+        if (
+            flow is not None
+            and not self._continues(flow, turn, answer)
+            and self._new_subject(flow, turn)
+        ):
+            state.setdefault("suspended", []).append(flow)
+            state["flow"] = flow = None
         if flow is not None:
             await self._run(flow, turn, result)
         else:
@@ -70,12 +79,19 @@ class Bot:
     def _offer_to_resume(self, turn: BotTurn, result: BotResult) -> None:
         """After a detour, offer to go back to what the customer left unfinished."""
         state = turn.state
-        if state.get("flow") or result.handover or not state.get("suspended") or state.get("resume_offer"):
+        if (
+            state.get("flow")
+            or result.handover
+            or not state.get("suspended")
+            or state.get("resume_offer")
+        ):
             return
         resumable = state["suspended"].pop()
         state["resume_offer"] = resumable
         titles = self.texts.raw("flow_titles", turn.language)
-        self.kit.say(result, turn, "resume", flow_title=titles.get(resumable["name"], resumable["name"]))
+        self.kit.say(
+            result, turn, "resume", flow_title=titles.get(resumable["name"], resumable["name"])
+        )
 
     def continuing(self, turn: BotTurn) -> str | None:
         """The flow this message carries on (an answer to the bot's question), if any."""
@@ -95,7 +111,9 @@ class Bot:
         wanted = awaits_entity(flow)
         if wanted == "postcode" and postcode_answer(turn):
             return True
-        if wanted and (turn.parse.entity(wanted) or (wanted == "date" and turn.parse.entity("datetime"))):
+        if wanted and (
+            turn.parse.entity(wanted) or (wanted == "date" and turn.parse.entity("datetime"))
+        ):
             return True
         if step in _ANSWER_STEPS and answer is not None:
             return True
@@ -152,6 +170,15 @@ class Bot:
             return
         source = self.texts.say("kb_source", turn.language, title=answer.article.title)
         result.say(f"{answer.text}\n\n{source}", source=answer.source(), sources=[answer.source()])
-        result.events.append(("action", {"action": "knowledge_answer", "article": answer.article.id,
-                                         "heading": answer.heading, "score": round(answer.score, 3)}))  # fmt: skip
+        result.events.append(
+            (
+                "action",
+                {
+                    "action": "knowledge_answer",
+                    "article": answer.article.id,
+                    "heading": answer.heading,
+                    "score": round(answer.score, 3),
+                },
+            )
+        )
         result.resolved = True

@@ -34,7 +34,9 @@ class FlowKit:
     def today(self) -> date:
         return self.clock.now().astimezone(self.zone).date()
 
-    async def verified(self, turn: BotTurn, result: BotResult, flow: dict[str, Any]) -> CustomerRecord | None:
+    async def verified(
+        self, turn: BotTurn, result: BotResult, flow: dict[str, Any]
+    ) -> CustomerRecord | None:
         """The verified customer, or None after asking for what is missing (number, postcode).
 
         Verification is customer number plus the postcode of their address; once done it holds
@@ -73,14 +75,18 @@ class FlowKit:
             return None
         turn.state["verified"] = customer.customer_number
         turn.state["verify_attempts"] = 0
-        result.events.append(("action", {"action": "verified", "customer_number": customer.customer_number}))
+        result.events.append(
+            ("action", {"action": "verified", "customer_number": customer.customer_number})
+        )
         self.say(result, turn, "verified", name=customer.name.split()[0])
         flow["await"] = None
         return customer
 
 
 _LOOSE_POSTCODE = re.compile(r"(?<![\w-])([1-9]\d{3})\s?-?\s?([a-zA-Z]{2})(?![\w-])")
-_HOUSE_AFTER = re.compile(r"^\s*(?:nr\.?|nummer|number|no\.?)?\s*(\d{1,4}(?:\s?[a-zA-Z](?!\w)|-\d{1,3})?)")
+_HOUSE_AFTER = re.compile(
+    r"^\s*(?:nr\.?|nummer|number|no\.?)?\s*(\d{1,4}(?:\s?[a-zA-Z](?!\w)|-\d{1,3})?)"
+)
 
 
 def postcode_answer(turn: BotTurn) -> str | None:
@@ -100,7 +106,7 @@ def house_number_answer(turn: BotTurn) -> str | None:
         return found
     match = _LOOSE_POSTCODE.search(turn.text)
     if match:
-        after = _HOUSE_AFTER.match(turn.text[match.end():])
+        after = _HOUSE_AFTER.match(turn.text[match.end() :])
         if after:
             return after.group(1).replace(" ", "").lower()
     return None

@@ -44,12 +44,21 @@ class KnowledgeBase:
         self.articles, self.retriever = articles, retriever
 
     def search(
-        self, question: str, language: str, intent: str | None = None, vector: np.ndarray | None = None, top: int = 3
+        self,
+        question: str,
+        language: str,
+        intent: str | None = None,
+        vector: np.ndarray | None = None,
+        top: int = 3,
     ) -> list[Hit]:
         return self.retriever.search(question, language, intent=intent, vector=vector, top=top)
 
     def answer(
-        self, question: str, language: str, intent: str | None = None, vector: np.ndarray | None = None
+        self,
+        question: str,
+        language: str,
+        intent: str | None = None,
+        vector: np.ndarray | None = None,
     ) -> Answer | None:
         hits = self.search(question, language, intent, vector, top=1)
         if not hits or hits[0].score < MIN_SCORE:

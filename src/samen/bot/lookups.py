@@ -13,13 +13,23 @@ from samen.bot.session import BotResult, BotTurn
 _OTHER = re.compile(r"\b(ander[e]?|other|another|tweede|second|vorige|previous|oude|old)\b", re.I)
 
 
-async def order_status(kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]) -> bool:
+async def order_status(
+    kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]
+) -> bool:
     number = turn.entity("order_number")
     seen: list[str] = turn.state.setdefault("orders_seen", [])
     if number is None and seen and _OTHER.search(turn.text):
         # "en die andere bestelling?": another order of the same customer
         first = await kit.backend.order(seen[-1])
-        others = [o for o in await kit.backend.orders_of(first.customer_number) if o.order_number not in seen] if first else []
+        others = (
+            [
+                o
+                for o in await kit.backend.orders_of(first.customer_number)
+                if o.order_number not in seen
+            ]
+            if first
+            else []
+        )
         if not others:
             kit.say(result, turn, "order_no_other")
             return True
@@ -36,7 +46,12 @@ async def order_status(kit: FlowKit, turn: BotTurn, result: BotResult, flow: dic
         return False
     seen.append(order.order_number)
     result.say(describe_order(kit, turn, order))
-    result.events.append(("action", {"action": "order_lookup", "order_number": order.order_number, "status": order.status}))
+    result.events.append(
+        (
+            "action",
+            {"action": "order_lookup", "order_number": order.order_number, "status": order.status},
+        )
+    )
     result.resolved = True
     return True
 
@@ -49,12 +64,16 @@ def describe_order(kit: FlowKit, turn: BotTurn, order: Order) -> str:
         "expected": formats.day(order.expected, turn.language, today) if order.expected else "-",
         "carrier": order.carrier or "PostNL",
         "tracking": order.tracking or "-",
-        "delivered_on": formats.day(order.delivered_on, turn.language, today) if order.delivered_on else "-",
+        "delivered_on": formats.day(order.delivered_on, turn.language, today)
+        if order.delivered_on
+        else "-",
     }
     return kit.texts.say(f"order_{order.status}", turn.language, **values)
 
 
-async def repair_status(kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]) -> bool:
+async def repair_status(
+    kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]
+) -> bool:
     customer = await kit.verified(turn, result, flow)
     if customer is None:
         return result.handover is not None
@@ -68,19 +87,32 @@ async def repair_status(kit: FlowKit, turn: BotTurn, result: BotResult, flow: di
         values = {
             "reference": repair.reference,
             "description": repair.description,
-            "updated": formats.day(repair.updated_on, turn.language, today) if repair.updated_on else "-",
-            "day": formats.day(repair.appointment_start.astimezone(kit.zone).date(), turn.language, today)
-            if repair.appointment_start else "-",
-            "start": formats.clock(repair.appointment_start, kit.zone) if repair.appointment_start else "-",
-            "end": formats.clock(repair.appointment_end, kit.zone) if repair.appointment_end else "-",
-        }  # fmt: skip
+            "updated": formats.day(repair.updated_on, turn.language, today)
+            if repair.updated_on
+            else "-",
+            "day": formats.day(
+                repair.appointment_start.astimezone(kit.zone).date(), turn.language, today
+            )
+            if repair.appointment_start
+            else "-",
+            "start": formats.clock(repair.appointment_start, kit.zone)
+            if repair.appointment_start
+            else "-",
+            "end": formats.clock(repair.appointment_end, kit.zone)
+            if repair.appointment_end
+            else "-",
+        }
         kit.say(result, turn, f"repair_{repair.status}", **values)
-    result.events.append(("action", {"action": "repair_lookup", "customer_number": customer.customer_number}))
+    result.events.append(
+        ("action", {"action": "repair_lookup", "customer_number": customer.customer_number})
+    )
     result.resolved = True
     return True
 
 
-async def outage_check(kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]) -> bool:
+async def outage_check(
+    kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]
+) -> bool:
     postcode = postcode_answer(turn) or turn.recall("postcode")
     if postcode is None and turn.state.get("verified"):
         customer = await kit.backend.find_customer(customer_number=turn.state["verified"])
@@ -91,7 +123,9 @@ async def outage_check(kit: FlowKit, turn: BotTurn, result: BotResult, flow: dic
         return False
     turn.remember("postcode", postcode)
     outages = await kit.backend.outages_at(postcode)
-    result.events.append(("action", {"action": "outage_check", "postcode": postcode, "found": len(outages)}))
+    result.events.append(
+        ("action", {"action": "outage_check", "postcode": postcode, "found": len(outages)})
+    )
     if not outages:
         kit.say(result, turn, "outage_none", postcode=postcode)
         return True
@@ -99,18 +133,24 @@ async def outage_check(kit: FlowKit, turn: BotTurn, result: BotResult, flow: dic
     turn.state["service_down"] = True
     today = kit.today()
     kit.say(
-        result, turn, "outage_found",
+        result,
+        turn,
+        "outage_found",
         postcode=postcode,
         description=outage.description,
         services=" + ".join(outage.services),
         started=formats.moment(outage.started_at, turn.language, kit.zone, today),
-        expected=formats.moment(outage.expected_end, turn.language, kit.zone, today) if outage.expected_end else "?",
-    )  # fmt: skip
+        expected=formats.moment(outage.expected_end, turn.language, kit.zone, today)
+        if outage.expected_end
+        else "?",
+    )
     result.resolved = True
     return True
 
 
-async def download_document(kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]) -> bool:
+async def download_document(
+    kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]
+) -> bool:
     customer = await kit.verified(turn, result, flow)
     if customer is None:
         return result.handover is not None
@@ -119,15 +159,24 @@ async def download_document(kit: FlowKit, turn: BotTurn, result: BotResult, flow
     chosen = [d for d in documents if wanted is None or d.kind == wanted][:4] or documents[:4]
     lines = [kit.texts.say("documents_list", turn.language)]
     for document in chosen:
-        lines.append(kit.texts.say("document_line", turn.language, title=document.title,
-                                   date=formats.day(document.issued_on, turn.language), url=document.url))  # fmt: skip
+        lines.append(
+            kit.texts.say(
+                "document_line",
+                turn.language,
+                title=document.title,
+                date=formats.day(document.issued_on, turn.language),
+                url=document.url,
+            )
+        )
     result.say("\n".join(lines), links=[d.url for d in chosen])
     result.events.append(("action", {"action": "documents_listed", "count": len(chosen)}))
     result.resolved = True
     return True
 
 
-async def invoice_question(kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]) -> bool:
+async def invoice_question(
+    kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]
+) -> bool:
     if flow.get("await") == "invoice_answered":
         answer = kit.texts.answer(turn.text, turn.language)
         if answer == "yes":
@@ -147,13 +196,25 @@ async def invoice_question(kit: FlowKit, turn: BotTurn, result: BotResult, flow:
         result.handover_reason = "No invoice found for the customer to explain."
         return True
     invoice = invoices[0]
-    lines = [kit.texts.say("invoice_explain_intro", turn.language, number=invoice.number,
-                           date=formats.day(invoice.issued_on, turn.language),
-                           amount=formats.money(invoice.amount, turn.language),
-                           status=kit.texts.raw("statuses", turn.language).get(invoice.status, invoice.status))]  # fmt: skip
+    lines = [
+        kit.texts.say(
+            "invoice_explain_intro",
+            turn.language,
+            number=invoice.number,
+            date=formats.day(invoice.issued_on, turn.language),
+            amount=formats.money(invoice.amount, turn.language),
+            status=kit.texts.raw("statuses", turn.language).get(invoice.status, invoice.status),
+        )
+    ]
     for description, amount in invoice.lines:
-        lines.append(kit.texts.say("invoice_line", turn.language, description=description,
-                                   amount=formats.money(amount, turn.language)))  # fmt: skip
+        lines.append(
+            kit.texts.say(
+                "invoice_line",
+                turn.language,
+                description=description,
+                amount=formats.money(amount, turn.language),
+            )
+        )
     result.say("\n".join(lines))
     result.events.append(("action", {"action": "invoice_explained", "invoice": invoice.number}))
     kit.say(result, turn, "invoice_resolved_question")

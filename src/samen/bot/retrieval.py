@@ -24,23 +24,148 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Expected answer types: a question that asks "when/how late" wants a passage with clock times,
 # "how much" one with prices, "how long" one with durations (a classic question-answering cue).
 _ANSWER_TYPES = (
-    (re.compile(r"\b(hoe laat|wanneer|open|geopend|bereikbaar|what time|when|opening|closed?|dicht)\b", re.I),
-     re.compile(r"\b\d{1,2}[:.]\d{2}\b")),
-    (re.compile(r"\b(kost|kosten|prijs|prijzen|tarief|hoeveel betaal|how much|price|cost|fee)\b", re.I),
-     re.compile(r"€\s?\d")),
-    (re.compile(r"\b(hoe lang|duurt|how long|takes?)\b", re.I),
-     re.compile(r"\b\d+\s*(?:werk)?(?:dagen|dag|weken|uur|minuten|days?|weeks?|hours?|minutes?)\b", re.I)),
-)  # fmt: skip
+    (
+        re.compile(
+            r"\b(hoe laat|wanneer|open|geopend|bereikbaar|what time|when|opening|closed?|dicht)\b",
+            re.I,
+        ),
+        re.compile(r"\b\d{1,2}[:.]\d{2}\b"),
+    ),
+    (
+        re.compile(
+            r"\b(kost|kosten|prijs|prijzen|tarief|hoeveel betaal|how much|price|cost|fee)\b", re.I
+        ),
+        re.compile(r"€\s?\d"),
+    ),
+    (
+        re.compile(r"\b(hoe lang|duurt|how long|takes?)\b", re.I),
+        re.compile(
+            r"\b\d+\s*(?:werk)?(?:dagen|dag|weken|uur|minuten|days?|weeks?|hours?|minutes?)\b", re.I
+        ),
+    ),
+)
 _STOP = {
     "nl": set(
-        "de het een en van ik je jij u mijn m'n is zijn was wat hoe waar wanneer wie kan kun "
-        "kunnen wil wilt graag ook niet wel dat die dit er op in aan met voor naar om bij te tot "
-        "of als maar dan nog al hebben heb heeft hoeveel welke jullie ons we wij zo hier daar".split()
+        [
+            "de",
+            "het",
+            "een",
+            "en",
+            "van",
+            "ik",
+            "je",
+            "jij",
+            "u",
+            "mijn",
+            "m'n",
+            "is",
+            "zijn",
+            "was",
+            "wat",
+            "hoe",
+            "waar",
+            "wanneer",
+            "wie",
+            "kan",
+            "kun",
+            "kunnen",
+            "wil",
+            "wilt",
+            "graag",
+            "ook",
+            "niet",
+            "wel",
+            "dat",
+            "die",
+            "dit",
+            "er",
+            "op",
+            "in",
+            "aan",
+            "met",
+            "voor",
+            "naar",
+            "om",
+            "bij",
+            "te",
+            "tot",
+            "of",
+            "als",
+            "maar",
+            "dan",
+            "nog",
+            "al",
+            "hebben",
+            "heb",
+            "heeft",
+            "hoeveel",
+            "welke",
+            "jullie",
+            "ons",
+            "we",
+            "wij",
+            "zo",
+            "hier",
+            "daar",
+        ]
     ),
     "en": set(
-        "the a an and of i you my is are was what how where when who can could would will "
-        "want to do does did not be it that this there on in at with for from by or if but "
-        "then have has had how much which your our we us me please".split()
+        [
+            "the",
+            "a",
+            "an",
+            "and",
+            "of",
+            "i",
+            "you",
+            "my",
+            "is",
+            "are",
+            "was",
+            "what",
+            "how",
+            "where",
+            "when",
+            "who",
+            "can",
+            "could",
+            "would",
+            "will",
+            "want",
+            "to",
+            "do",
+            "does",
+            "did",
+            "not",
+            "be",
+            "it",
+            "that",
+            "this",
+            "there",
+            "on",
+            "in",
+            "at",
+            "with",
+            "for",
+            "from",
+            "by",
+            "or",
+            "if",
+            "but",
+            "then",
+            "have",
+            "has",
+            "had",
+            "how",
+            "much",
+            "which",
+            "your",
+            "our",
+            "we",
+            "us",
+            "me",
+            "please",
+        ]
     ),
 }
 
@@ -90,12 +215,18 @@ class Retriever:
         self.articles = {a.id: a for a in articles}
         self.passages: list[Passage] = [p for a in articles for p in a.passages()]
         self._stemmers = {"nl": Stemmer.Stemmer("dutch"), "en": Stemmer.Stemmer("english")}
-        docs = [self._terms(self._document(p), self.articles[p.article_id].language) for p in self.passages]
+        docs = [
+            self._terms(self._document(p), self.articles[p.article_id].language)
+            for p in self.passages
+        ]
         self._bm25 = _Bm25(docs)
         self._vectors = encoder.encode([self._document(p) for p in self.passages])
         # Within an article the passage is chosen on its own words and heading, without the
         # article's title and tags that every passage of it shares.
-        own = [self._terms(f"{p.heading}. {p.text}", self.articles[p.article_id].language) for p in self.passages]
+        own = [
+            self._terms(f"{p.heading}. {p.text}", self.articles[p.article_id].language)
+            for p in self.passages
+        ]
         self._own_bm25 = _Bm25(own)
 
     def _document(self, passage: Passage) -> str:
@@ -165,7 +296,11 @@ class Retriever:
             within = self._within(article_id, terms, question)
             members = sorted(within, key=lambda i: -within[i])
             best = members[0]
-            second = members[1] if len(members) > 1 and within[members[1]] >= 0.85 * within[best] else None
+            second = (
+                members[1]
+                if len(members) > 1 and within[members[1]] >= 0.85 * within[best]
+                else None
+            )
             hits.append(
                 Hit(
                     self.passages[best],

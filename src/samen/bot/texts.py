@@ -27,7 +27,10 @@ class Texts:
         except (OSError, yaml.YAMLError) as exc:
             raise ConfigError("invalid_texts", f"Cannot read bot texts from {path}: {exc}") from exc
         problems = [
-            f"{lang}: missing '{key}'" for lang, texts in raw.items() for key in REQUIRED if key not in texts
+            f"{lang}: missing '{key}'"
+            for lang, texts in raw.items()
+            for key in REQUIRED
+            if key not in texts
         ]
         if default_language not in raw:
             problems.append(f"no texts for the default language '{default_language}'")
@@ -56,7 +59,9 @@ class Texts:
         try:
             return template.format(**values)
         except (KeyError, IndexError) as exc:
-            raise ConfigError("invalid_texts", f"Text '{key}' uses an unknown placeholder: {exc}") from exc
+            raise ConfigError(
+                "invalid_texts", f"Text '{key}' uses an unknown placeholder: {exc}"
+            ) from exc
 
     def answer(self, text: str, language: str | None) -> str | None:
         """``"yes"``, ``"no"`` or ``None`` for a short reply to a yes/no question."""

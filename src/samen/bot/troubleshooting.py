@@ -10,7 +10,9 @@ from samen.bot.flowkit import FlowKit, postcode_answer
 from samen.bot.session import BotResult, BotTurn
 
 
-async def troubleshoot(kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]) -> bool:
+async def troubleshoot(
+    kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]
+) -> bool:
     steps: list[str] = list(kit.texts.raw("troubleshooting", turn.language))
     tried: list[str] = turn.state.setdefault("tried", [])
     data = flow.setdefault("data", {})
@@ -18,7 +20,9 @@ async def troubleshoot(kit: FlowKit, turn: BotTurn, result: BotResult, flow: dic
         answer = kit.texts.answer(turn.text, turn.language)
         if answer == "yes":
             kit.say(result, turn, "ts_solved")
-            result.events.append(("action", {"action": "troubleshooting_solved", "steps": data["step"] + 1}))
+            result.events.append(
+                ("action", {"action": "troubleshooting_solved", "steps": data["step"] + 1})
+            )
             result.resolved = True
             return True
         if answer is None and not _sounds_unsolved(turn):
@@ -58,6 +62,12 @@ async def _mention_outage(kit: FlowKit, turn: BotTurn, result: BotResult) -> Non
     if outages:
         turn.state["service_down"] = True
         outage = outages[0]
-        kit.say(result, turn, "ts_outage", description=outage.description,
-                expected=formats.moment(outage.expected_end, turn.language, kit.zone, kit.today())
-                if outage.expected_end else "?")  # fmt: skip
+        kit.say(
+            result,
+            turn,
+            "ts_outage",
+            description=outage.description,
+            expected=formats.moment(outage.expected_end, turn.language, kit.zone, kit.today())
+            if outage.expected_end
+            else "?",
+        )

@@ -72,7 +72,9 @@ def serve(
 def demo(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    data_dir: Annotated[Path | None, typer.Option(help="Where the demo keeps its database.")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Where the demo keeps its database.")
+    ] = None,
 ) -> None:
     """Start the Polderlink demo on the embedded database and print where to find it."""
     from samen.settings import DEMO_TENANT
@@ -99,7 +101,9 @@ def _demo_logins() -> list[str]:
         from samen.demo.users import DEMO_USERS
     except ImportError:
         return []
-    return [f"    login {u.email} / {u.password}  ({u.role}, {', '.join(u.queues)})" for u in DEMO_USERS]
+    return [
+        f"    login {u.email} / {u.password}  ({u.role}, {', '.join(u.queues)})" for u in DEMO_USERS
+    ]
 
 
 @db_app.command("upgrade")

@@ -45,7 +45,9 @@ def tenant_heldout_files(tenant_dir: Path) -> list[Path]:
 def parse(
     text: Annotated[str, typer.Argument(help="The customer's message.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    language: Annotated[str | None, typer.Option(help="The conversation's language, if known.")] = None,
+    language: Annotated[
+        str | None, typer.Option(help="The conversation's language, if known.")
+    ] = None,
 ) -> None:
     """Run the understanding pipeline on one message."""
     from samen.nlu.pipeline import ParseContext
@@ -62,8 +64,12 @@ def parse(
 
 def _print_parse(result: dict[str, Any]) -> None:
     intent = result["intent"]
-    console.print(f"[bold]{intent['name']}[/bold] ({intent['confidence']:.2f}) · language {result['language']}")
-    console.print("ranking: " + ", ".join(f"{r['name']} {r['confidence']:.2f}" for r in result["ranking"]))
+    console.print(
+        f"[bold]{intent['name']}[/bold] ({intent['confidence']:.2f}) · language {result['language']}"
+    )
+    console.print(
+        "ranking: " + ", ".join(f"{r['name']} {r['confidence']:.2f}" for r in result["ranking"])
+    )
     for entity in result["entities"]:
         console.print(f"entity {entity['type']}: {entity['value']!s} ← '{entity['text']}'")
     console.print(
@@ -113,7 +119,9 @@ def train(
 @app.command(name="eval")
 def eval_command(
     data: Annotated[list[Path], typer.Argument(help="Labelled test data.")],
-    train_data: Annotated[list[Path] | None, typer.Option("--train", help="Train on this first.")] = None,
+    train_data: Annotated[
+        list[Path] | None, typer.Option("--train", help="Train on this first.")
+    ] = None,
     tune: Annotated[list[Path] | None, typer.Option(help="Held-out data to calibrate on.")] = None,
     folds: Annotated[int, typer.Option(help="Cross-validate with K folds on DATA.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -141,7 +149,9 @@ def eval_command(
         else:
             loaded = store.current()
             if loaded is None:
-                raise typer.BadParameter("No trained model: give --train DATA or run `samen train`.")
+                raise typer.BadParameter(
+                    "No trained model: give --train DATA or run `samen train`."
+                )
             model = loaded
         predicted = model.classifier.predict(test.texts())
         result = evaluate(test.labels(), predicted, [e.language for e in test.examples])
@@ -184,7 +194,13 @@ def _print_evaluation(result: Evaluation) -> None:
         console.print(f"accuracy ({language}) {accuracy:.2%}")
     table = Table("intent", "precision", "recall", "F1", "n")
     for name, figures in sorted(result.per_intent.items(), key=lambda kv: kv[1].f1):
-        table.add_row(name, f"{figures.precision:.2f}", f"{figures.recall:.2f}", f"{figures.f1:.2f}", str(figures.support))
+        table.add_row(
+            name,
+            f"{figures.precision:.2f}",
+            f"{figures.recall:.2f}",
+            f"{figures.f1:.2f}",
+            str(figures.support),
+        )
     console.print(table)
     if result.confusions:
         console.print("most confused (expected → predicted):")
@@ -197,7 +213,8 @@ def route(
     text: Annotated[str, typer.Argument(help="The customer's first message.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     customer: Annotated[
-        str | None, typer.Option(help="Customer id, e-mail, phone or customer number, for their history.")
+        str | None,
+        typer.Option(help="Customer id, e-mail, phone or customer number, for their history."),
     ] = None,
     channel: Annotated[str, typer.Option(help="web, email or voice.")] = "web",
 ) -> None:
@@ -218,7 +235,9 @@ def route(
                 async with container.store.transaction() as tx:
                     found = await tx.get_customer(CustomerId(customer))
                     for kind in ("email", "phone", "customer_number", "external_id"):
-                        found = found or await tx.find_customer(Identity(kind, customer.lower() if kind == "email" else customer))
+                        found = found or await tx.find_customer(
+                            Identity(kind, customer.lower() if kind == "email" else customer)
+                        )
                 if found is None:
                     raise typer.BadParameter(f"No customer known as '{customer}'.")
             parse, decision = await brain.preview(text, found, channel)

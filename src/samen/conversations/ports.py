@@ -56,7 +56,9 @@ class Transaction(Protocol):
     async def add_reference(self, conversation_id: ConversationId, kind: str, value: str) -> None:
         """Remember a channel's own handle for a conversation (a Message-ID, a CallSid)."""
 
-    async def find_conversation_by_reference(self, kind: str, value: str) -> Conversation | None: ...
+    async def find_conversation_by_reference(
+        self, kind: str, value: str
+    ) -> Conversation | None: ...
 
     # messages
     async def add_message(self, message: Message) -> None: ...

@@ -28,7 +28,6 @@ from samen.conversations.models import (
     Identity,
     Message,
     MessageId,
-    Priority,
     Reply,
     Sender,
     State,
@@ -246,7 +245,9 @@ class ConversationService:
             if outcome.state is not None and outcome.state is not conversation.state:
                 conversation.transition(outcome.state, outcome.queue, self.clock.now())
                 await self._log(
-                    tx, conversation, "state_changed",
+                    tx,
+                    conversation,
+                    "state_changed",
                     {"state": str(conversation.state), "queue": conversation.queue},
                 )
                 changes.state_changed = True
@@ -321,13 +322,17 @@ class ConversationService:
             conversation.updated_at = self.clock.now()
             await tx.save_conversation(conversation)
             changes.state_changed = before != (
-                conversation.state, conversation.queue, conversation.agent_id
+                conversation.state,
+                conversation.queue,
+                conversation.agent_id,
             )
         await self._announce(changes)
         await self._deliver(conversation, changes.messages)
         return conversation
 
-    async def typing(self, conversation_id: str, sender: Sender, typing: bool, name: str = "") -> None:
+    async def typing(
+        self, conversation_id: str, sender: Sender, typing: bool, name: str = ""
+    ) -> None:
         await self.broker.publish(
             conversation_channel(conversation_id),
             {"type": "typing", "sender": str(sender), "typing": typing, "name": name or None},
@@ -396,7 +401,9 @@ class ConversationService:
             return
         channel = conversation_channel(conversation.id)
         for message in changes.messages:
-            await self.broker.publish(channel, {"type": "message", "message": message_view(message)})
+            await self.broker.publish(
+                channel, {"type": "message", "message": message_view(message)}
+            )
         if changes.state_changed:
             await self.broker.publish(
                 channel, {"type": "conversation", "conversation": conversation_view(conversation)}

@@ -39,48 +39,80 @@ from samen.bot.connectors import (
 from samen.bot.formats import mask_email
 from samen.clock import Clock
 from samen.demo import seed
+from samen.storage.database import lock_schema
 from samen.storage.tables import UtcDateTime
 
 demo_metadata = MetaData()
 customers = Table(
-    "demo_customers", demo_metadata,
+    "demo_customers",
+    demo_metadata,
     Column("customer_number", String(20), primary_key=True),
-    Column("name", String(200)), Column("email", String(200)), Column("phone", String(30)),
-    Column("street", String(200)), Column("house_number", String(20)), Column("postcode", String(10)),
-    Column("city", String(100)), Column("products", String(300)), Column("language", String(5)),
-    Column("status", String(20), default="active"), Column("contract_end", Date),
-)  # fmt: skip
+    Column("name", String(200)),
+    Column("email", String(200)),
+    Column("phone", String(30)),
+    Column("street", String(200)),
+    Column("house_number", String(20)),
+    Column("postcode", String(10)),
+    Column("city", String(100)),
+    Column("products", String(300)),
+    Column("language", String(5)),
+    Column("status", String(20), default="active"),
+    Column("contract_end", Date),
+)
 orders = Table(
-    "demo_orders", demo_metadata,
-    Column("order_number", String(20), primary_key=True), Column("customer_number", String(20)),
-    Column("items", String(300)), Column("status", String(20)), Column("ordered_on", Date),
-    Column("expected", Date), Column("carrier", String(30)), Column("tracking", String(40)),
+    "demo_orders",
+    demo_metadata,
+    Column("order_number", String(20), primary_key=True),
+    Column("customer_number", String(20)),
+    Column("items", String(300)),
+    Column("status", String(20)),
+    Column("ordered_on", Date),
+    Column("expected", Date),
+    Column("carrier", String(30)),
+    Column("tracking", String(40)),
     Column("delivered_on", Date),
-)  # fmt: skip
+)
 repairs = Table(
-    "demo_repairs", demo_metadata,
-    Column("reference", String(20), primary_key=True), Column("customer_number", String(20)),
-    Column("kind", String(30)), Column("status", String(30)), Column("description", String(300)),
-    Column("appointment_start", UtcDateTime), Column("appointment_end", UtcDateTime),
+    "demo_repairs",
+    demo_metadata,
+    Column("reference", String(20), primary_key=True),
+    Column("customer_number", String(20)),
+    Column("kind", String(30)),
+    Column("status", String(30)),
+    Column("description", String(300)),
+    Column("appointment_start", UtcDateTime),
+    Column("appointment_end", UtcDateTime),
     Column("updated_on", Date),
-)  # fmt: skip
+)
 outages = Table(
-    "demo_outages", demo_metadata,
-    Column("reference", String(20), primary_key=True), Column("postcodes", String(200)),
-    Column("services", String(100)), Column("started_at", UtcDateTime),
-    Column("expected_end", UtcDateTime), Column("description", String(300)),
-)  # fmt: skip
+    "demo_outages",
+    demo_metadata,
+    Column("reference", String(20), primary_key=True),
+    Column("postcodes", String(200)),
+    Column("services", String(100)),
+    Column("started_at", UtcDateTime),
+    Column("expected_end", UtcDateTime),
+    Column("description", String(300)),
+)
 invoices = Table(
-    "demo_invoices", demo_metadata,
-    Column("number", String(20), primary_key=True), Column("customer_number", String(20)),
-    Column("issued_on", Date), Column("amount", String(20)), Column("status", String(20)),
+    "demo_invoices",
+    demo_metadata,
+    Column("number", String(20), primary_key=True),
+    Column("customer_number", String(20)),
+    Column("issued_on", Date),
+    Column("amount", String(20)),
+    Column("status", String(20)),
     Column("lines", Text),
-)  # fmt: skip
+)
 changes = Table(
-    "demo_changes", demo_metadata,
-    Column("reference", String(20), primary_key=True), Column("customer_number", String(20)),
-    Column("kind", String(30)), Column("details", Text), Column("created_at", UtcDateTime),
-)  # fmt: skip
+    "demo_changes",
+    demo_metadata,
+    Column("reference", String(20), primary_key=True),
+    Column("customer_number", String(20)),
+    Column("kind", String(30)),
+    Column("details", Text),
+    Column("created_at", UtcDateTime),
+)
 
 
 class DemoBackend:
@@ -93,12 +125,15 @@ class DemoBackend:
     async def prepare(self) -> None:
         """Create the demo tables and fill them once."""
         async with self.engine.begin() as conn:
+            await lock_schema(conn)
             await conn.run_sync(demo_metadata.create_all)
             if (await conn.execute(select(func.count()).select_from(customers))).scalar_one():
                 return
             now = self.clock.now()
             today = now.astimezone(seed.AMS).date()
-            await conn.execute(insert(customers), [{**c, "status": "active"} for c in seed.customers()])
+            await conn.execute(
+                insert(customers), [{**c, "status": "active"} for c in seed.customers()]
+            )
             await conn.execute(insert(orders), seed.orders(today))
             await conn.execute(insert(repairs), seed.repairs(today))
             await conn.execute(insert(outages), seed.outages(now))
@@ -114,7 +149,11 @@ class DemoBackend:
 
     # lookups ------------------------------------------------------------------------------
     async def find_customer(
-        self, *, customer_number: str | None = None, email: str | None = None, phone: str | None = None
+        self,
+        *,
+        customer_number: str | None = None,
+        email: str | None = None,
+        phone: str | None = None,
     ) -> CustomerRecord | None:
         query = select(customers)
         if customer_number:
@@ -141,49 +180,88 @@ class DemoBackend:
 
     async def orders_of(self, customer_number: str) -> list[Order]:
         rows = await self._all(
-            select(orders).where(orders.c.customer_number == customer_number).order_by(orders.c.ordered_on.desc())
+            select(orders)
+            .where(orders.c.customer_number == customer_number)
+            .order_by(orders.c.ordered_on.desc())
         )
         return [_order(r) for r in rows]
 
     async def repairs_of(self, customer_number: str) -> list[Repair]:
         rows = await self._all(select(repairs).where(repairs.c.customer_number == customer_number))
         return [
-            Repair(r.reference, r.customer_number, r.kind, r.status, r.description,
-                   r.appointment_start, r.appointment_end, r.updated_on)
+            Repair(
+                r.reference,
+                r.customer_number,
+                r.kind,
+                r.status,
+                r.description,
+                r.appointment_start,
+                r.appointment_end,
+                r.updated_on,
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
 
     async def outages_at(self, postcode: str) -> list[Outage]:
         digits = postcode.replace(" ", "")[:4]
         now = self.clock.now()
         found = []
         for r in await self._all(select(outages)):
-            if digits in r.postcodes.split("|") and (r.expected_end is None or r.expected_end > now):
-                found.append(Outage(r.reference, tuple(r.postcodes.split("|")), tuple(r.services.split("|")),
-                                    r.started_at, r.expected_end, r.description))  # fmt: skip
+            if digits in r.postcodes.split("|") and (
+                r.expected_end is None or r.expected_end > now
+            ):
+                found.append(
+                    Outage(
+                        r.reference,
+                        tuple(r.postcodes.split("|")),
+                        tuple(r.services.split("|")),
+                        r.started_at,
+                        r.expected_end,
+                        r.description,
+                    )
+                )
         return found
 
     async def invoices_of(self, customer_number: str) -> list[Invoice]:
         rows = await self._all(
-            select(invoices).where(invoices.c.customer_number == customer_number).order_by(invoices.c.issued_on.desc())
+            select(invoices)
+            .where(invoices.c.customer_number == customer_number)
+            .order_by(invoices.c.issued_on.desc())
         )
         return [
-            Invoice(r.number, r.customer_number, r.issued_on, r.amount, r.status,
-                    tuple(tuple(line.split("=", 1)) for line in r.lines.split("|")))  # type: ignore[misc]
+            Invoice(
+                r.number,
+                r.customer_number,
+                r.issued_on,
+                r.amount,
+                r.status,
+                tuple(tuple(line.split("=", 1)) for line in r.lines.split("|")),
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
 
     async def documents_of(self, customer_number: str) -> list[Document]:
         documents = [
-            Document(f"inv-{i.number}", customer_number, "invoice", f"Factuur {i.number}", i.issued_on,
-                     self.document_url(f"inv-{i.number}"))
+            Document(
+                f"inv-{i.number}",
+                customer_number,
+                "invoice",
+                f"Factuur {i.number}",
+                i.issued_on,
+                self.document_url(f"inv-{i.number}"),
+            )
             for i in await self.invoices_of(customer_number)
-        ]  # fmt: skip
+        ]
         documents.append(
-            Document(f"contract-{customer_number}", customer_number, "contract",
-                     "Contract en algemene voorwaarden", date(2025, 3, 1),
-                     self.document_url(f"contract-{customer_number}"))
-        )  # fmt: skip
+            Document(
+                f"contract-{customer_number}",
+                customer_number,
+                "contract",
+                "Contract en algemene voorwaarden",
+                date(2025, 3, 1),
+                self.document_url(f"contract-{customer_number}"),
+            )
+        )
         return documents
 
     def document_url(self, document_id: str) -> str:
@@ -198,20 +276,35 @@ class DemoBackend:
     async def _record(self, customer_number: str, kind: str, details: str) -> str:
         reference = f"WZG-{secrets.randbelow(900000) + 100000}"
         async with self.engine.begin() as conn:
-            await conn.execute(insert(changes).values(
-                reference=reference, customer_number=customer_number, kind=kind, details=details,
-                created_at=datetime.now(UTC)))  # fmt: skip
+            await conn.execute(
+                insert(changes).values(
+                    reference=reference,
+                    customer_number=customer_number,
+                    kind=kind,
+                    details=details,
+                    created_at=datetime.now(UTC),
+                )
+            )
         return reference
 
     async def change_address(self, customer_number: str, new: Address, moving_on: date) -> Receipt:
         async with self.engine.begin() as conn:
             await conn.execute(
-                update(customers).where(customers.c.customer_number == customer_number).values(
-                    street=new.street, house_number=new.house_number, postcode=new.postcode, city=new.city)
-            )  # fmt: skip
+                update(customers)
+                .where(customers.c.customer_number == customer_number)
+                .values(
+                    street=new.street,
+                    house_number=new.house_number,
+                    postcode=new.postcode,
+                    city=new.city,
+                )
+            )
         reference = await self._record(customer_number, "address", f"{new.line()} per {moving_on}")
-        return Receipt(reference, f"{new.line()} per {moving_on.isoformat()}",
-                       {"address": new.line(), "moving_on": moving_on.isoformat()})  # fmt: skip
+        return Receipt(
+            reference,
+            f"{new.line()} per {moving_on.isoformat()}",
+            {"address": new.line(), "moving_on": moving_on.isoformat()},
+        )
 
     async def send_password_reset(self, customer_number: str) -> Receipt:
         customer = await self.find_customer(customer_number=customer_number)
@@ -223,9 +316,10 @@ class DemoBackend:
     async def cancel_subscription(self, customer_number: str, end_on: date, reason: str) -> Receipt:
         async with self.engine.begin() as conn:
             await conn.execute(
-                update(customers).where(customers.c.customer_number == customer_number)
+                update(customers)
+                .where(customers.c.customer_number == customer_number)
                 .values(status="cancelling", contract_end=end_on)
-            )  # fmt: skip
+            )
         reference = await self._record(customer_number, "cancellation", f"{end_on} {reason}")
         return Receipt(reference, end_on.isoformat(), {"end_on": end_on.isoformat()})
 
@@ -244,9 +338,16 @@ def _customer(row: Any) -> CustomerRecord:
 
 def _order(row: Any) -> Order:
     return Order(
-        row.order_number, row.customer_number, tuple(row.items.split("|")), row.status,
-        row.ordered_on, row.expected, row.carrier, row.tracking, row.delivered_on,
-    )  # fmt: skip
+        row.order_number,
+        row.customer_number,
+        tuple(row.items.split("|")),
+        row.status,
+        row.ordered_on,
+        row.expected,
+        row.carrier,
+        row.tracking,
+        row.delivered_on,
+    )
 
 
 async def connect(settings: Any, engine: AsyncEngine, clock: Clock) -> DemoBackend:

@@ -65,7 +65,9 @@ def evaluate(
     by_language: dict[str, float] = {}
     if languages is not None:
         for language in sorted({lang for lang in languages if lang}):
-            rows = [(e, p) for (e, p), lang in zip(pairs, languages, strict=True) if lang == language]
+            rows = [
+                (e, p) for (e, p), lang in zip(pairs, languages, strict=True) if lang == language
+            ]
             by_language[language] = sum(e == p for e, p in rows) / len(rows)
     return Evaluation(
         examples=total,
@@ -74,7 +76,9 @@ def evaluate(
         in_scope_accuracy=(
             sum(e == p for e, p in in_scope) / len(in_scope) if in_scope and out_scope else None
         ),
-        oos_recall=(sum(p == OUT_OF_SCOPE for _, p in out_scope) / len(out_scope) if out_scope else None),
+        oos_recall=(
+            sum(p == OUT_OF_SCOPE for _, p in out_scope) / len(out_scope) if out_scope else None
+        ),
         per_intent=per_intent,
         confusions=[(e, p, n) for (e, p), n in confusions.most_common(10)],
         by_language=by_language,

@@ -69,7 +69,9 @@ class RbfMap:
     def fit(self, vectors: np.ndarray) -> RbfMap:
         rng = np.random.default_rng(self.seed)
         count = min(self.components, len(vectors))
-        self.landmarks = vectors[rng.choice(len(vectors), size=count, replace=False)].astype(np.float32)
+        self.landmarks = vectors[rng.choice(len(vectors), size=count, replace=False)].astype(
+            np.float32
+        )
         kernel = self._kernel(self.landmarks).astype(np.float64)
         values, vecs = np.linalg.eigh(kernel)
         values = np.maximum(values, 1e-12)
@@ -129,7 +131,9 @@ class IntentClassifier:
         if tune is not None:
             self._fit_once(texts, vectors, y)
             held_scores = self._decisions(tune[0], self.encoder.encode(tune[0]))
-            self.calibration = _calibrate(held_scores, np.asarray(tune[1]), self.classes, self.config)
+            self.calibration = _calibrate(
+                held_scores, np.asarray(tune[1]), self.classes, self.config
+            )
         else:
             held_scores, held_y = self._cross_validated(texts, vectors, y, report)
             self.calibration = _calibrate(held_scores, held_y, sorted(set(labels)), self.config)
@@ -171,7 +175,9 @@ class IntentClassifier:
         self._words.fit(normalised)
         self._chars.fit(normalised)
         self._kernel = RbfMap(c.kernel_gamma, c.kernel_components).fit(vectors)
-        self._kernel_scale = float(np.linalg.norm(self._kernel.transform(vectors), axis=1).mean()) or 1.0
+        self._kernel_scale = (
+            float(np.linalg.norm(self._kernel.transform(vectors), axis=1).mean()) or 1.0
+        )
         self._svm = LinearSVC(C=c.c).fit(self._features(normalised, vectors), y)
         self.classes = [str(x) for x in self._svm.classes_]
 
@@ -263,7 +269,11 @@ def _calibrate(
     def measure(threshold: float) -> tuple[float, float]:
         rejected = (top_p < threshold) | (top == oos_class)
         in_scope = ~is_oos
-        accuracy = float(np.mean((top == truth)[in_scope] & ~rejected[in_scope])) if in_scope.any() else 1.0
+        accuracy = (
+            float(np.mean((top == truth)[in_scope] & ~rejected[in_scope]))
+            if in_scope.any()
+            else 1.0
+        )
         recall = float(np.mean(rejected[is_oos])) if is_oos.any() else 0.0
         return accuracy, recall
 

@@ -22,7 +22,7 @@ KNOWN = (
 _CUES = {
     "nl": {
         "hoi", "hallo", "hee", "goedemorgen", "goedemiddag", "goedenavond", "dag", "doei", "bedankt",
-        "dank", "dankje", "dankjewel", "bedankt", "ja", "nee", "jawel", "mijn", "ik", "wil", "niet",
+        "dank", "dankje", "dankjewel", "ja", "nee", "jawel", "mijn", "ik", "wil", "niet",
         "graag", "alsjeblieft", "aub", "een", "het", "de", "is", "van", "wat", "waar", "wanneer",
         "hoe", "klopt", "prima", "oke", "oké", "top", "medewerker", "mens", "jullie", "kan",
         "storing", "factuur", "verhuizen", "opzeggen", "m'n", "ff", "heb", "geen", "doet", "werkt",

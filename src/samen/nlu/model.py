@@ -17,7 +17,9 @@ class Gazetteer:
     Synonyms map what customers write to the value a backend understands.
     """
 
-    entries: dict[str, tuple[str, str]] = field(default_factory=dict)  # lowered text → (type, value)
+    entries: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # lowered text → (type, value)
     _pattern: re.Pattern[str] | None = field(default=None, repr=False)
 
     def add(self, entity_type: str, text: str, value: str) -> None:
@@ -31,7 +33,8 @@ class Gazetteer:
         if self._pattern is None:
             alternatives = sorted(self.entries, key=len, reverse=True)
             self._pattern = re.compile(
-                r"(?<!\w)(" + "|".join(re.escape(a) for a in alternatives) + r")(?!\w)", re.IGNORECASE
+                r"(?<!\w)(" + "|".join(re.escape(a) for a in alternatives) + r")(?!\w)",
+                re.IGNORECASE,
             )
         found = []
         for match in self._pattern.finditer(text):

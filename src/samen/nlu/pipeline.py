@@ -75,7 +75,9 @@ class Understanding:
         ranked = model.classifier.rank(texts, vectors)
         return [
             self._result(model, text, context or ParseContext(), best, ranking, vector)
-            for text, context, (best, ranking), vector in zip(texts, contexts, ranked, vectors, strict=True)
+            for text, context, (best, ranking), vector in zip(
+                texts, contexts, ranked, vectors, strict=True
+            )
         ]
 
     def _result(
@@ -100,7 +102,9 @@ class Understanding:
             language=language,
             intent=best,
             ranking=ranking,
-            entities=tuple(_merge(extract_entities(text, language, now), model.gazetteer.find(text))),
+            entities=tuple(
+                _merge(extract_entities(text, language, now), model.gazetteer.find(text))
+            ),
             sentiment=sentiment,
             frustration=frustration,
             sensitive=tuple(detect_sensitive(text, language)),

@@ -21,7 +21,9 @@ from samen.nlu.model import NluModel
 
 
 class ModelStore:
-    def __init__(self, root: Path, encoder: Encoder | None = None, poll_seconds: float = 5.0) -> None:
+    def __init__(
+        self, root: Path, encoder: Encoder | None = None, poll_seconds: float = 5.0
+    ) -> None:
         self.root = root
         self.poll_seconds = poll_seconds
         self._encoder = encoder

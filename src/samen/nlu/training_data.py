@@ -196,7 +196,9 @@ def _load_samen(raw: dict[str, Any], path: Path) -> TrainingData:
         elif isinstance(body, dict):
             per_language = dict(body.items())
         else:
-            raise ConfigError("invalid_training_data", f"{path}: intent '{intent}' has no examples.")
+            raise ConfigError(
+                "invalid_training_data", f"{path}: intent '{intent}' has no examples."
+            )
         for language, texts in per_language.items():
             for text in texts or ():
                 examples.append(Example(str(text).strip(), _intent(intent), language))
@@ -225,10 +227,14 @@ def parse_annotated(text: str) -> tuple[str, tuple[Annotation, ...]]:
             try:
                 spec = json.loads(match.group("json"))
             except json.JSONDecodeError as exc:
-                raise ConfigError("invalid_training_data", f"Bad entity annotation in: {text}") from exc
+                raise ConfigError(
+                    "invalid_training_data", f"Bad entity annotation in: {text}"
+                ) from exc
             entity_type, value = str(spec.get("entity", "")), str(spec.get("value", "") or "")
         annotations.append(
-            Annotation(entity_type.strip(), surface, value or surface, length, length + len(surface))
+            Annotation(
+                entity_type.strip(), surface, value or surface, length, length + len(surface)
+            )
         )
         plain.append(surface)
         length += len(surface)
@@ -239,8 +245,11 @@ def parse_annotated(text: str) -> tuple[str, tuple[Annotation, ...]]:
 
 def _rasa_examples(block: Any) -> list[str]:
     if isinstance(block, str):
-        return [line[2:].strip() if line.startswith("- ") else line.strip()
-                for line in block.splitlines() if line.strip()]
+        return [
+            line[2:].strip() if line.startswith("- ") else line.strip()
+            for line in block.splitlines()
+            if line.strip()
+        ]
     if isinstance(block, list):  # Rasa 3 allows a list of {text: ..., metadata: ...}
         return [str(item["text"] if isinstance(item, dict) else item).strip() for item in block]
     return []
@@ -252,7 +261,11 @@ def _load_rasa(items: list[Any], path: Path) -> TrainingData:
         if not isinstance(item, dict):
             continue
         if "intent" in item:
-            language = item.get("metadata", {}).get("language") if isinstance(item.get("metadata"), dict) else None
+            language = (
+                item.get("metadata", {}).get("language")
+                if isinstance(item.get("metadata"), dict)
+                else None
+            )
             for line in _rasa_examples(item.get("examples")):
                 text, annotations = parse_annotated(line)
                 data.examples.append(Example(text, _intent(item["intent"]), language, annotations))

@@ -27,7 +27,9 @@ class RedisBroker:
         try:
             await self._redis.publish(self._prefix + channel, json.dumps(event, default=str))
         except RedisError as exc:
-            raise RealtimeUnavailable(message="The realtime service (Redis) is unreachable.") from exc
+            raise RealtimeUnavailable(
+                message="The realtime service (Redis) is unreachable."
+            ) from exc
 
     @asynccontextmanager
     async def subscribe(self, *channels: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:

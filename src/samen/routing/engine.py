@@ -152,7 +152,13 @@ class RoutingEngine:
         if then.get("by_intent"):
             return self._by_intent(rule, facts)
         if then.get("bot"):
-            return Decision("bot", None, priority, self._reason(rule, facts, s, None, "the bot handles it"), [rule.name])
+            return Decision(
+                "bot",
+                None,
+                priority,
+                self._reason(rule, facts, s, None, "the bot handles it"),
+                [rule.name],
+            )
         action = "handover" if "handover" in then else "offer"
         queue = self._queue(str(then[action]), facts, s)
         decision = Decision(action, queue, priority, "", [rule.name])
@@ -166,7 +172,9 @@ class RoutingEngine:
         handling = self.policy.handling(intent)
         if handling.mode == "person":
             queue = self._queue(handling.queue or "topic", facts, _Scratch())
-            reason = self._reason(rule, facts, _Scratch(), queue, f"a person in {queue} handles this")
+            reason = self._reason(
+                rule, facts, _Scratch(), queue, f"a person in {queue} handles this"
+            )
             return Decision("handover", queue, handling.priority, reason, [rule.name])
         bot_first = None
         if handling.mode == "bot_first":
@@ -207,7 +215,9 @@ class RoutingEngine:
                 decision.reason += f" Priority raised ({_adjustment_note(rule.name, facts)})."
             if rule.then.get("tell_opening"):
                 decision.out_of_hours = True
-                decision.reason += " It is outside opening hours: the customer is told when a person answers."
+                decision.reason += (
+                    " It is outside opening hours: the customer is told when a person answers."
+                )
         return decision
 
     def _reason(
@@ -218,7 +228,9 @@ class RoutingEngine:
         if p.intent.name == "out_of_scope":
             guess = self._best_real_intent(facts)
             guess_score = next((r.confidence for r in p.ranking if r.name == guess), 0.0)
-            intent = f"out of scope (closest: {guess} at {guess_score:.0%})" if guess else "out of scope"
+            intent = (
+                f"out of scope (closest: {guess} at {guess_score:.0%})" if guess else "out of scope"
+            )
             confidence = f"{p.intent.confidence:.0%} sure it is out of scope"
         else:
             intent, confidence = p.intent.name, f"{p.intent.confidence:.0%} sure"
@@ -226,12 +238,15 @@ class RoutingEngine:
             "intent": intent,
             "confidence": confidence,
             "queue": queue or "",
-            "sensitive": " and ".join(k.replace("_", " ") for k in s.sensitive) or "a sensitive situation",
+            "sensitive": " and ".join(k.replace("_", " ") for k in s.sensitive)
+            or "a sensitive situation",
             "frustration": f"{p.frustration:.2f}",
             "fallbacks": str(facts.conversation.fallbacks_in_row),
             "handled_by": handled_by,
             "flow": (facts.conversation.continues_flow or "").replace("_", " "),
-            "earlier_topic": (earlier.topic or "an earlier matter").replace("_", " ") if earlier else "",
+            "earlier_topic": (earlier.topic or "an earlier matter").replace("_", " ")
+            if earlier
+            else "",
             "earlier_channel": _channel_name(earlier.channel) if earlier else "",
             "earlier_outcome": _outcome(earlier) if earlier else "",
             "earlier_when": _when(earlier, facts) if earlier else "",

@@ -23,11 +23,14 @@ def build_packet(
     customer_messages = [m for m in messages if m.sender is Sender.CUSTOMER]
     understood = [m.metadata.get("understanding") or {} for m in customer_messages]
     substantive = [
-        m.text for m, u in zip(customer_messages, understood, strict=True)
+        m.text
+        for m, u in zip(customer_messages, understood, strict=True)
         if (u.get("intent") or {}).get("name") not in _TRIVIAL
-    ] or [m.text for m in customer_messages]  # fmt: skip
+    ] or [m.text for m in customer_messages]
     intents = [u["intent"]["name"] for u in understood if u.get("intent")]
-    main_intent = next((i for i in reversed(intents) if i not in _TRIVIAL), intents[-1] if intents else None)
+    main_intent = next(
+        (i for i in reversed(intents) if i not in _TRIVIAL), intents[-1] if intents else None
+    )
     entities: dict[str, Any] = {}
     for u in understood:
         for entity in u.get("entities", []):
@@ -37,8 +40,9 @@ def build_packet(
     sensitive = sorted({s["type"] for u in understood for s in u.get("sensitive", [])})
     bot_did = [
         m.metadata.get("action_summary") or m.text[:160]
-        for m in messages if m.sender is Sender.BOT and m.metadata.get("kind") != "notice"
-    ][-6:]  # fmt: skip
+        for m in messages
+        if m.sender is Sender.BOT and m.metadata.get("kind") != "notice"
+    ][-6:]
     return {
         "reason": route.get("reason"),
         "rules": route.get("rules", []),
@@ -53,8 +57,11 @@ def build_packet(
         "bot_tried": list(bot_state.get("tried", [])),
         "bot_did": bot_did,
         "verified_customer_number": bot_state.get("verified"),
-        "sentiment": {"scores": sentiment, "frustration": frustration,
-                      "trend": _trend(frustration)},  # fmt: skip
+        "sentiment": {
+            "scores": sentiment,
+            "frustration": frustration,
+            "trend": _trend(frustration),
+        },
         "earlier_contacts": [
             {
                 "conversation_id": h.conversation_id,
@@ -62,11 +69,14 @@ def build_packet(
                 "started_at": h.started_at.isoformat(),
                 "topic": h.topic,
                 "queue": h.queue,
-                "outcome": "resolved" if h.resolved else "not resolved" if h.resolved is False else
-                ("with a person" if h.with_person else "bot only"),
+                "outcome": "resolved"
+                if h.resolved
+                else "not resolved"
+                if h.resolved is False
+                else ("with a person" if h.with_person else "bot only"),
             }
             for h in history[:5]
-        ],  # fmt: skip
+        ],
         "linked": route.get("linked", []),
         "customer": {
             "id": customer.id,

@@ -26,12 +26,30 @@ import yaml
 from samen.errors import ConfigError
 
 CONDITIONS = {
-    "intent", "confidence_at_least", "confidence_below", "intent_handled_by", "entity",
-    "sentiment_below", "frustration_at_least", "escalating", "sensitive",
-    "fallbacks_in_row_at_least", "rephrasings_at_least", "offered_person", "answer",
-    "bot_minutes_at_least", "bot_turns_at_least", "first_message", "channel", "open",
-    "service_down", "queue_available", "repeat_contact", "continues_flow", "any",
-}  # fmt: skip
+    "intent",
+    "confidence_at_least",
+    "confidence_below",
+    "intent_handled_by",
+    "entity",
+    "sentiment_below",
+    "frustration_at_least",
+    "escalating",
+    "sensitive",
+    "fallbacks_in_row_at_least",
+    "rephrasings_at_least",
+    "offered_person",
+    "answer",
+    "bot_minutes_at_least",
+    "bot_turns_at_least",
+    "first_message",
+    "channel",
+    "open",
+    "service_down",
+    "queue_available",
+    "repeat_contact",
+    "continues_flow",
+    "any",
+}
 TARGETS = {"topic", "intent", "earlier_topic"}
 ACTIONS = {"bot", "offer", "handover", "by_intent"}
 
@@ -84,7 +102,9 @@ def parse_policy(raw: dict[str, Any], queues: set[str], source: str = "policy") 
     def check_queue(value: Any, where: str, targets: bool = True) -> None:
         allowed = queues | (TARGETS if targets else set())
         if value not in allowed:
-            problems.append(f"{where}: unknown queue '{value}' (known: {', '.join(sorted(allowed))})")
+            problems.append(
+                f"{where}: unknown queue '{value}' (known: {', '.join(sorted(allowed))})"
+            )
 
     if not isinstance(raw, dict):
         raise ConfigError("invalid_policy", f"{source}: expected a mapping at the top.")
@@ -106,7 +126,9 @@ def parse_policy(raw: dict[str, Any], queues: set[str], source: str = "policy") 
                 problems.append(f"intents.{intent}: priority must be normal or high")
             intents[intent] = IntentHandling(mode, str(queue), priority)
         else:
-            problems.append(f"intents.{intent}: use 'bot', {{person: QUEUE}} or {{bot_first: QUEUE}}")
+            problems.append(
+                f"intents.{intent}: use 'bot', {{person: QUEUE}} or {{bot_first: QUEUE}}"
+            )
     rules = tuple(_rules(raw.get("rules"), "rules", problems, check_queue))
     adjustments = tuple(_rules(raw.get("adjustments"), "adjustments", problems, check_queue))
     if not rules:

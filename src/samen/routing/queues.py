@@ -50,7 +50,9 @@ class QueueEstimator:
         ]
         median = statistics.median(durations) if len(durations) >= 3 else DEFAULT_HANDLING_MINUTES
         agents = max(1, self.available.get(queue, 1))
-        oldest = max(((now - c.queued_at).total_seconds() / 60 for c in waiting if c.queued_at), default=0.0)
+        oldest = max(
+            ((now - c.queued_at).total_seconds() / 60 for c in waiting if c.queued_at), default=0.0
+        )
         expected = max(1, round(median * (len(waiting) + 1) / agents))
         return QueueFigures(
             queue=queue,

@@ -47,7 +47,9 @@ class SqlCorrections:
     async def review(self, correction_id: str, status: str) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(
-                update(t.corrections).where(t.corrections.c.id == correction_id).values(status=status)
+                update(t.corrections)
+                .where(t.corrections.c.id == correction_id)
+                .values(status=status)
             )
 
     async def training_data(self) -> TrainingData:
@@ -57,9 +59,7 @@ class SqlCorrections:
         )
         async with self.engine.connect() as conn:
             rows = list(await conn.execute(query))
-        examples = [
-            Example(row.text, row.corrected, row.language) for row in rows if row.corrected
-        ]
+        examples = [Example(row.text, row.corrected, row.language) for row in rows if row.corrected]
         return TrainingData(examples, sources=["corrections"] if examples else [])
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -54,9 +54,20 @@ def _alembic_config(connection: Connection) -> Config:
     return config
 
 
+# Several server processes may start at once on one PostgreSQL: one migrates, the others wait.
+SCHEMA_LOCK = 7_262_023
+
+
+async def lock_schema(conn: AsyncConnection) -> None:
+    """Hold PostgreSQL's advisory lock for schema changes until the transaction ends."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Apply every migration up to ``revision``; safe to call on every start."""
     async with engine.begin() as conn:
+        await lock_schema(conn)
         await conn.run_sync(lambda sync: command.upgrade(_alembic_config(sync), revision))
 
 

@@ -56,7 +56,9 @@ class SqlTransaction:
         customer_id = (
             await self.conn.execute(
                 select(t.identities.c.customer_id).where(
-                    and_(t.identities.c.kind == identity.kind, t.identities.c.value == identity.value)
+                    and_(
+                        t.identities.c.kind == identity.kind, t.identities.c.value == identity.value
+                    )
                 )
             )
         ).scalar()
@@ -154,7 +156,11 @@ class SqlTransaction:
                 )
             )
         ).scalar()
-        return await self.get_conversation(ConversationId(conversation_id)) if conversation_id else None
+        return (
+            await self.get_conversation(ConversationId(conversation_id))
+            if conversation_id
+            else None
+        )
 
     # messages ------------------------------------------------------------------------------
     async def add_message(self, message: Message) -> None:

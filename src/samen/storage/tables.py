@@ -59,7 +59,9 @@ identities = Table(
     "identities",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("customer_id", String(32), ForeignKey("customers.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "customer_id", String(32), ForeignKey("customers.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("kind", String(40), nullable=False),
     Column("value", String(320), nullable=False),
     UniqueConstraint("kind", "value", name="uq_identity"),
@@ -69,7 +71,9 @@ conversations = Table(
     "conversations",
     metadata,
     Column("id", String(32), primary_key=True),
-    Column("customer_id", String(32), ForeignKey("customers.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "customer_id", String(32), ForeignKey("customers.id", ondelete="CASCADE"), nullable=False
+    ),
     Column("channel", String(20), nullable=False),
     Column("state", String(12), nullable=False),
     Column("token_hash", String(64), nullable=False, default=""),

@@ -20,6 +20,7 @@ STATIC = Path(__file__).parent / "static"
 
 def create_app(container: Container) -> FastAPI:
     """An app over an already built container (tests build one per test)."""
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # Background work (mail receivers, model reloads) starts with the server, stops with it.

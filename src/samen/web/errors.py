@@ -36,7 +36,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
-            {"field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"), "problem": err.get("msg")}
+            {
+                "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+                "problem": err.get("msg"),
+            }
             for err in exc.errors()
         ]
         first = problems[0] if problems else {"field": "", "problem": "invalid"}
@@ -56,6 +59,8 @@ def install(app: FastAPI) -> None:
     async def _crash(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         return JSONResponse(
-            error_body("internal_error", "Something went wrong on our side; nothing you sent was lost."),
+            error_body(
+                "internal_error", "Something went wrong on our side; nothing you sent was lost."
+            ),
             status_code=500,
         )

@@ -30,7 +30,9 @@ class ConversationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     channel: Literal["web"] = "web"
     customer: CustomerIn = Field(default_factory=CustomerIn)
-    locale: str | None = Field(default=None, max_length=16, pattern=r"^[A-Za-z]{2}([-_][A-Za-z]{2})?$")
+    locale: str | None = Field(
+        default=None, max_length=16, pattern=r"^[A-Za-z]{2}([-_][A-Za-z]{2})?$"
+    )
 
 
 class MessageIn(BaseModel):
@@ -44,7 +46,7 @@ class TypingIn(BaseModel):
 
 
 def _service(request: Request) -> ConversationService:
-    return request.app.state.container.conversations  # type: ignore[no-any-return]
+    return request.app.state.container.conversations
 
 
 def _token(authorization: str | None) -> str:
@@ -128,12 +130,13 @@ async def customer_typing(
 async def stream(websocket: WebSocket, conversation_id: str, token: str = "") -> None:
     service: ConversationService = websocket.app.state.container.conversations
     broker = websocket.app.state.container.broker
+    await websocket.accept()
     try:
         await service.authorise(conversation_id, token)
     except SamenError:
+        # The same close for a wrong token and a missing conversation: nothing is revealed.
         await websocket.close(code=4404, reason="conversation_not_found")
         return
-    await websocket.accept()
     async with broker.subscribe(conversation_channel(conversation_id)) as events:
         await websocket.send_json({"type": "ready", "conversation_id": conversation_id})
         sender = asyncio.create_task(_forward(websocket, events))
@@ -141,7 +144,9 @@ async def stream(websocket: WebSocket, conversation_id: str, token: str = "") ->
             while True:
                 incoming = await websocket.receive_json()
                 if isinstance(incoming, dict) and incoming.get("type") == "typing":
-                    await service.typing(conversation_id, Sender.CUSTOMER, bool(incoming.get("typing")))
+                    await service.typing(
+                        conversation_id, Sender.CUSTOMER, bool(incoming.get("typing"))
+                    )
         except (WebSocketDisconnect, RuntimeError, ValueError):
             pass
         finally:

@@ -31,5 +31,7 @@ async def parse(body: ParseIn, request: Request) -> dict[str, Any]:
     if brain is None:
         raise NluUnavailable(message="This server runs without the understanding pipeline.")
     language = body.locale.split("-")[0].split("_")[0].lower() if body.locale else None
-    result = await asyncio.to_thread(brain.understanding.parse, body.text, ParseContext(language=language))
+    result = await asyncio.to_thread(
+        brain.understanding.parse, body.text, ParseContext(language=language)
+    )
     return result.as_dict()

@@ -1,0 +1,175 @@
+"""The storage port's contract, run against every backend (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from samen.conversations.models import (
+    Conversation,
+    ConversationId,
+    Customer,
+    CustomerId,
+    Event,
+    EventId,
+    Identity,
+    Message,
+    MessageId,
+    Sender,
+    State,
+    new_id,
+)
+from samen.storage.database import create_engine, upgrade
+from samen.storage.repositories import SqlStore
+
+NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[SqlStore]:
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    yield SqlStore(engine)
+    await engine.dispose()
+
+
+async def a_customer(store: SqlStore, *identities: Identity) -> Customer:
+    customer = Customer(CustomerId(new_id()), "Anna", list(identities), NOW, {"tier": "gold"})
+    async with store.transaction() as tx:
+        await tx.add_customer(customer)
+    return customer
+
+
+async def a_conversation(store: SqlStore, customer: Customer, **fields: object) -> Conversation:
+    conversation = Conversation(
+        ConversationId(new_id()), customer.id, "web", State.BOT, NOW, NOW, **fields
+    )
+    async with store.transaction() as tx:
+        await tx.add_conversation(conversation)
+    return conversation
+
+
+def a_message(
+    conversation: Conversation, text: str, at: datetime = NOW, **fields: object
+) -> Message:
+    return Message(MessageId(new_id()), conversation.id, Sender.CUSTOMER, text, at, **fields)
+
+
+async def test_that_a_customer_is_found_by_any_of_their_identities(store):
+    customer = await a_customer(store, Identity("email", "anna@example.nl"))
+    async with store.transaction() as tx:
+        await tx.add_identity(customer.id, Identity("phone", "+31612345678"))
+        by_phone = await tx.find_customer(Identity("phone", "+31612345678"))
+        by_email = await tx.find_customer(Identity("email", "anna@example.nl"))
+        nobody = await tx.find_customer(Identity("email", "else@example.nl"))
+    assert by_phone.id == by_email.id == customer.id
+    assert by_phone.profile == {"tier": "gold"}
+    assert nobody is None
+
+
+async def test_that_one_identity_cannot_belong_to_two_customers(store):
+    await a_customer(store, Identity("email", "same@example.nl"))
+    with pytest.raises(IntegrityError):
+        await a_customer(store, Identity("email", "same@example.nl"))
+
+
+async def test_that_a_conversation_round_trips_with_every_field(store):
+    customer = await a_customer(store)
+    conversation = await a_conversation(
+        store, customer, locale="nl-NL", context={"bot": {"flow": None}}
+    )
+    conversation.transition(State.QUEUED, "billing", NOW + timedelta(minutes=1))
+    conversation.route = {
+        "handler": "human",
+        "queue": "billing",
+        "reason": "r",
+        "rules": ["intent"],
+    }
+    async with store.transaction() as tx:
+        await tx.save_conversation(conversation)
+        loaded = await tx.get_conversation(conversation.id, for_update=True)
+    assert loaded == conversation
+    assert loaded.queued_at.tzinfo is not None
+
+
+async def test_that_messages_come_back_in_the_order_they_were_stored(store):
+    conversation = await a_conversation(store, await a_customer(store))
+    async with store.transaction() as tx:
+        for i in range(5):  # the same timestamp: order is by sequence, not by clock
+            await tx.add_message(a_message(conversation, f"m{i}"))
+    async with store.transaction() as tx:
+        texts = [m.text for m in await tx.list_messages(conversation.id)]
+        last_two = [m.text for m in await tx.list_messages(conversation.id, limit=2)]
+    assert texts == ["m0", "m1", "m2", "m3", "m4"]
+    assert last_two == ["m3", "m4"]
+
+
+async def test_that_a_client_id_is_unique_within_a_conversation(store):
+    conversation = await a_conversation(store, await a_customer(store))
+    async with store.transaction() as tx:
+        await tx.add_message(a_message(conversation, "one", client_id="c-1"))
+        found = await tx.find_message_by_client_id(conversation.id, "c-1")
+    assert found.text == "one"
+    with pytest.raises(IntegrityError):
+        async with store.transaction() as tx:
+            await tx.add_message(a_message(conversation, "again", client_id="c-1"))
+
+
+async def test_that_a_rolled_back_transaction_leaves_nothing(store):
+    conversation = await a_conversation(store, await a_customer(store))
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as tx:
+            await tx.add_message(a_message(conversation, "lost"))
+            raise RuntimeError("boom")
+    async with store.transaction() as tx:
+        assert await tx.list_messages(conversation.id) == []
+
+
+async def test_that_references_find_their_conversation(store):
+    conversation = await a_conversation(store, await a_customer(store))
+    async with store.transaction() as tx:
+        await tx.add_reference(conversation.id, "email_message_id", "<abc@example.nl>")
+        await tx.add_reference(
+            conversation.id, "email_message_id", "<abc@example.nl>"
+        )  # idempotent
+        found = await tx.find_conversation_by_reference("email_message_id", "<abc@example.nl>")
+    assert found.id == conversation.id
+
+
+async def test_that_the_event_log_forms_a_timeline_across_conversations(store):
+    customer = await a_customer(store)
+    first = await a_conversation(store, customer)
+    second = await a_conversation(store, customer)
+    async with store.transaction() as tx:
+        for i, c in enumerate((first, second, first)):
+            await tx.add_event(
+                Event(
+                    EventId(new_id()),
+                    c.id,
+                    customer.id,
+                    "routed",
+                    {"n": i},
+                    NOW + timedelta(minutes=i),
+                )
+            )
+        timeline = await tx.list_events(customer_id=customer.id)
+        only_first = await tx.list_events(conversation_id=first.id, kinds=["routed"])
+    assert [e.data["n"] for e in timeline] == [0, 1, 2]
+    assert [e.data["n"] for e in only_first] == [0, 2]
+
+
+async def test_that_conversations_are_listed_by_customer_state_and_queue(store):
+    customer = await a_customer(store)
+    waiting = await a_conversation(store, customer)
+    waiting.transition(State.QUEUED, "tech", NOW)
+    async with store.transaction() as tx:
+        await tx.save_conversation(waiting)
+    await a_conversation(store, customer)
+    async with store.transaction() as tx:
+        queued = await tx.list_conversations(states=[State.QUEUED], queues=["tech"])
+        all_of_them = await tx.list_conversations(customer_id=customer.id)
+    assert [c.id for c in queued] == [waiting.id]
+    assert len(all_of_them) == 2

@@ -1,0 +1,181 @@
+"""Live events: the WebSocket stream, restarts, and two server processes acting as one."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+import websockets
+
+from conftest import REDIS_URL
+from samen.bootstrap import Container, build
+from samen.web.app import create_app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def live(container: Container) -> AsyncIterator[str]:
+    """The app on a real port in this event loop."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(container), host="127.0.0.1", port=port, log_level="warning")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    yield f"127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+
+
+async def start(base: str) -> dict:
+    async with httpx.AsyncClient(base_url=f"http://{base}") as http:
+        response = await http.post("/api/v1/conversations", json={"channel": "web"})
+        return response.json()
+
+
+async def post(base: str, conversation: dict, text: str) -> dict:
+    async with httpx.AsyncClient(base_url=f"http://{base}", timeout=30) as http:
+        response = await http.post(
+            f"/api/v1/conversations/{conversation['id']}/messages",
+            json={"text": text},
+            headers={"Authorization": f"Bearer {conversation['token']}"},
+        )
+        assert response.status_code == 201, response.text
+        return response.json()
+
+
+async def next_message(ws: websockets.ClientConnection, sender: str) -> dict:
+    while True:
+        event = json.loads(await asyncio.wait_for(ws.recv(), timeout=20))
+        if event["type"] == "message" and event["message"]["sender"] == sender:
+            return event["message"]
+
+
+async def test_that_the_customer_and_the_bot_reply_arrive_live_on_the_stream(live):
+    c = await start(live)
+    async with websockets.connect(
+        f"ws://{live}/api/v1/conversations/{c['id']}/stream?token={c['token']}"
+    ) as ws:
+        assert json.loads(await ws.recv())["type"] == "ready"
+        await post(live, c, "hallo daar")
+        assert (await next_message(ws, "customer"))["text"] == "hallo daar"
+        assert (await next_message(ws, "bot"))["text"] == "echo: hallo daar"
+
+
+async def test_that_a_wrong_token_closes_the_stream_without_saying_why(live):
+    c = await start(live)
+    with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
+        async with websockets.connect(
+            f"ws://{live}/api/v1/conversations/{c['id']}/stream?token=nope"
+        ) as ws:
+            await ws.recv()
+    assert closed.value.rcvd.code == 4404
+
+
+async def test_that_typing_is_passed_on_to_the_other_side(live, container):
+    c = await start(live)
+    async with websockets.connect(
+        f"ws://{live}/api/v1/conversations/{c['id']}/stream?token={c['token']}"
+    ) as ws:
+        await ws.recv()
+        await container.conversations.typing(c["id"], "agent", True, "Sanne")
+        event = json.loads(await asyncio.wait_for(ws.recv(), timeout=5))
+    assert event == {"type": "typing", "sender": "agent", "typing": True, "name": "Sanne"}
+
+
+async def test_that_every_conversation_and_message_survives_a_restart(settings, echo, clock):
+    first = await build(settings, handler=echo, clock=clock)
+    conversation, token, _ = await first.conversations.start("web", [])
+    for text in ("een", "twee"):
+        await first.conversations.receive(conversation.id, text)
+    await first.aclose()
+
+    again = await build(settings, handler=echo, clock=clock)
+    try:
+        transport = httpx.ASGITransport(app=create_app(again))
+        async with httpx.AsyncClient(transport=transport, base_url="http://samen.test") as http:
+            response = await http.get(
+                f"/api/v1/conversations/{conversation.id}",
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        texts = [m["text"] for m in response.json()["messages"]]
+        assert texts[1:] == ["een", "echo: een", "twee", "echo: twee"]
+    finally:
+        await again.aclose()
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+async def test_that_two_server_processes_on_postgres_and_redis_behave_as_one(
+    pg_database, demo_models_dir, tmp_path
+):
+    ports = [free_port(), free_port()]
+    env = {
+        **os.environ,
+        "SAMEN_DATABASE_URL": pg_database,
+        "SAMEN_REDIS_URL": REDIS_URL,
+        "SAMEN_MODELS_DIR": str(demo_models_dir),
+        "SAMEN_DATA_DIR": str(tmp_path / "data"),
+        "SAMEN_SECRET_KEY": "shared-secret",
+    }
+    samen = str(Path(sys.executable).parent / "samen")
+    processes = [
+        subprocess.Popen(
+            [samen, "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for port in ports
+    ]
+    try:
+        a, b = (f"127.0.0.1:{port}" for port in ports)
+        for base in (a, b):
+            await wait_until_up(base, processes)
+        c = await start(a)
+        async with websockets.connect(
+            f"ws://{b}/api/v1/conversations/{c['id']}/stream?token={c['token']}"
+        ) as ws:
+            assert json.loads(await ws.recv())["type"] == "ready"
+            await post(a, c, "waar is bestelling ORD-2026-004512")
+            assert (await next_message(ws, "customer"))[
+                "text"
+            ] == "waar is bestelling ORD-2026-004512"
+            assert "ORD-2026-004512" in (await next_message(ws, "bot"))["text"]
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=10)
+
+
+async def wait_until_up(base: str, processes: list[subprocess.Popen[bytes]]) -> None:
+    async with httpx.AsyncClient(base_url=f"http://{base}") as http:
+        for _ in range(600):
+            for process in processes:
+                if process.poll() is not None:
+                    raise AssertionError(
+                        process.stderr.read().decode() if process.stderr else "exited"
+                    )
+            with contextlib.suppress(httpx.HTTPError):
+                if (await http.get("/api/v1/health")).status_code == 200:
+                    return
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"{base} did not start")
