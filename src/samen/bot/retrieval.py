@@ -298,7 +298,7 @@ class Retriever:
             best = members[0]
             second = (
                 members[1]
-                if len(members) > 1 and within[members[1]] >= 0.85 * within[best]
+                if len(members) > 1 and within[members[1]] >= 0.95 * within[best]
                 else None
             )
             hits.append(

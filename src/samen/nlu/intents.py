@@ -32,9 +32,9 @@ class IntentModelConfig:
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
     embedding_weight: float = 1.5
-    kernel_weight: float = 2.5
-    kernel_components: int = 1000
-    kernel_gamma: float = 1.0
+    kernel_weight: float = 2.0
+    kernel_components: int = 1500
+    kernel_gamma: float = 2.0
     c: float = 0.5
     folds: int = 3
     # How much in-scope accuracy the out-of-scope threshold may cost per point of OOS recall.

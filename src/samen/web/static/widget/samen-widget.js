@@ -34,7 +34,7 @@
     ".samen-panel{position:fixed;right:24px;bottom:24px;z-index:2147483001;width:min(380px,calc(100vw - 32px));height:min(600px,calc(100vh - 48px));display:flex;flex-direction:column;background:#fff;color:#1d2330;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.3);font:15px/1.45 system-ui,sans-serif;overflow:hidden}" +
     ".samen-panel[hidden]{display:none}.samen-panel.samen-big{font-size:19px}" +
     ".samen-head{display:flex;align-items:center;gap:8px;background:#0b5cad;color:#fff;padding:12px 14px}" +
-    ".samen-head h2{font-size:1.05em;margin:0;flex:1}.samen-head button{background:transparent;color:#fff;border:1px solid rgba(255,255,255,.7);border-radius:6px;padding:4px 8px;font:inherit;font-size:.85em;cursor:pointer}" +
+    ".samen-head h2{font-size:1.05em;margin:0;flex:1}.samen-head button{background:transparent;color:#fff;border:1px solid rgba(255,255,255,.7);border-radius:6px;padding:3px 7px;font:inherit;font-size:.78em;white-space:nowrap;cursor:pointer}" +
     ".samen-log{flex:1;overflow-y:auto;padding:14px;display:flex;flex-direction:column;gap:10px;background:#f4f6f9}" +
     ".samen-msg{max-width:85%;padding:9px 12px;border-radius:12px;white-space:pre-wrap;word-wrap:break-word}" +
     ".samen-msg .samen-who{display:block;font-size:.78em;font-weight:700;margin-bottom:2px;color:#3d4656}" +
@@ -110,10 +110,10 @@
     item.appendChild(el("span", { "class": "samen-who" }, who(m)));
     item.appendChild(document.createTextNode(m.text));
     var sources = m.sources || (m.source ? [m.source] : []);
-    sources.forEach(function (s) {
-      var line = el("span", { "class": "samen-source" }, (lang === "nl" ? "Bron: " : "Source: "));
-      if (s.url) { var a = el("a", { href: s.url, target: "_blank", rel: "noopener" }, s.title); line.appendChild(a); }
-      else line.appendChild(document.createTextNode(s.title));
+    // The text names its source already; a link is added when the article has a web page.
+    sources.filter(function (s) { return s.url; }).forEach(function (s) {
+      var line = el("span", { "class": "samen-source" }, (lang === "nl" ? "Lees verder: " : "Read more: "));
+      line.appendChild(el("a", { href: s.url, target: "_blank", rel: "noopener" }, s.title));
       item.appendChild(line);
     });
     if (m.buttons && m.buttons.length) {

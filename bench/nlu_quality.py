@@ -1,0 +1,144 @@
+"""Understanding quality: public benchmarks, the demo's held-out test set, and its routing.
+
+    python -m bench.nlu_quality [--skip-public]
+
+Trains with the same model configuration the demo uses (samen.nlu.intents defaults).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+from bench.results import record
+from samen.nlu.embeddings import UseEncoder
+from samen.nlu.evaluate import evaluate
+from samen.nlu.model import NluModel
+from samen.nlu.train import train_model
+from samen.nlu.training_data import TrainingData, load_many
+
+ROOT = Path(__file__).parents[1]
+BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
+DEMO_NLU = ROOT / "src" / "samen" / "demo" / "nlu"
+
+# The demo's routing table (shared/demo-tenant.md): what a first message of each intent gets.
+EXPECTED_ROUTE = {
+    "invoice_complaint": ("human", "billing"),
+    "payment_arrangement": ("human", "billing"),
+    "bereavement": ("human", "care"),
+    "complaint": ("human", "care"),
+    "contract_advice": ("human", "care"),
+    "sales_inquiry": ("human", "sales"),
+    "human_handoff": ("human", "care"),
+}
+
+
+def banking77(encoder: UseEncoder) -> str:
+    train = load_many([BENCHMARKS / "banking77" / "train.csv"])
+    test = load_many([BENCHMARKS / "banking77" / "test.csv"])
+    started = time.perf_counter()
+    model = train_model(train, encoder)
+    seconds = time.perf_counter() - started
+    result = evaluate(test.labels(), model.classifier.predict(test.texts()))
+    print(
+        f"BANKING77 accuracy {result.accuracy:.2%}, macro-F1 {result.macro_f1:.3f} ({seconds:.0f} s)"
+    )
+    return (
+        f"| BANKING77 (train → test, {len(test.examples)} texts) | accuracy **{result.accuracy:.2%}**, "
+        f"macro-F1 {result.macro_f1:.3f} | target ≥ 93.5%, goal 94% | training {seconds:.0f} s |"
+    )
+
+
+def clinc150(encoder: UseEncoder) -> str:
+    source = BENCHMARKS / "clinc150" / "data_full.json"
+    train = load_many([f"{source}#train+oos_train"])
+    tune = load_many([f"{source}#val+oos_val"])
+    test = load_many([f"{source}#test+oos_test"])
+    started = time.perf_counter()
+    model = train_model(train, encoder, tune=tune)
+    seconds = time.perf_counter() - started
+    result = evaluate(test.labels(), model.classifier.predict(test.texts()))
+    print(
+        f"CLINC150 in-scope accuracy {result.in_scope_accuracy:.2%}, "
+        f"out-of-scope recall {result.oos_recall:.2%} ({seconds:.0f} s)"
+    )
+    return (
+        f"| CLINC150 (train+oos_train, calibrated on val, → test) | in-scope accuracy "
+        f"**{result.in_scope_accuracy:.2%}**, out-of-scope recall **{result.oos_recall:.2%}** | "
+        f"target ≥ 95% / ≥ 75%, goal 96% / 80% | training {seconds:.0f} s |"
+    )
+
+
+def demo(encoder: UseEncoder) -> list[str]:
+    train = load_many(sorted(DEMO_NLU.glob("train*.yml")))
+    heldout = load_many(sorted(DEMO_NLU.glob("heldout*.yml")))
+    model = train_model(train, encoder)
+    predicted = model.classifier.predict(heldout.texts())
+    result = evaluate(heldout.labels(), predicted, [e.language for e in heldout.examples])
+    lines = [
+        f"| Polderlink held-out ({len(heldout.examples)} messages, {lang}) | accuracy **{acc:.2%}** | "
+        f"target ≥ 97% | |"
+        for lang, acc in result.by_language.items()
+    ]
+    print("demo held-out:", {k: f"{v:.2%}" for k, v in result.by_language.items()})
+    print("most confused:", result.confusions[:8])
+    routed = asyncio.run(route_heldout(heldout, model))
+    lines.append(
+        f"| Polderlink held-out, routed as first messages | handler and queue right for "
+        f"**{routed:.2%}** | target ≥ 98% | |"
+    )
+    return lines
+
+
+async def route_heldout(heldout: TrainingData, model: NluModel) -> float:
+    """Route every held-out message as a first message of a new customer, through the brain."""
+    import tempfile
+
+    from samen.bootstrap import build
+    from samen.nlu.store import ModelStore
+    from samen.settings import Settings
+
+    with tempfile.TemporaryDirectory() as folder:
+        ModelStore(Path(folder) / "models").save(model)
+        container = await build(Settings(data_dir=Path(folder), secret_key="bench"))
+        try:
+            brain = container.extras["brain"]
+            right = 0
+            misses = []
+            for example in heldout.examples:
+                _, decision = await brain.preview(example.text, None)
+                expected = EXPECTED_ROUTE.get(example.intent, ("bot", None))
+                got = (
+                    "human" if decision.to_person else "bot",
+                    decision.queue if decision.to_person else None,
+                )
+                if got == expected:
+                    right += 1
+                else:
+                    misses.append((example.intent, got, example.text[:60]))
+            for miss in misses[:15]:
+                print("  misrouted:", miss)
+            print(f"routed right: {right}/{len(heldout.examples)}")
+            return right / len(heldout.examples)
+        finally:
+            await container.aclose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--skip-public", action="store_true")
+    args = parser.parse_args()
+    encoder = UseEncoder(threads=2)
+    rows = ["| data | result | target | notes |", "|---|---|---|---|"]
+    if not args.skip_public:
+        rows.append(banking77(encoder))
+        rows.append(clinc150(encoder))
+    rows.extend(demo(encoder))
+    record("Understanding quality", "\n".join(rows))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

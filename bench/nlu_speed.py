@@ -1,0 +1,96 @@
+"""Parse speed: one message at a time (p50/p99) and batched (messages/s), and the model's memory.
+
+python -m bench.nlu_speed
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench.results import percentile, record
+from samen.clock import SystemClock
+from samen.nlu.embeddings import UseEncoder
+from samen.nlu.language import LanguageDetector
+from samen.nlu.pipeline import Understanding
+from samen.nlu.store import ModelStore
+from samen.nlu.train import train_model
+from samen.nlu.training_data import load_many
+
+DEMO_NLU = Path(__file__).parents[1] / "src" / "samen" / "demo" / "nlu"
+
+
+def rss_mb() -> float:
+    with open(f"/proc/{os.getpid()}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> None:
+    texts = load_many(sorted(DEMO_NLU.glob("heldout*.yml"))).texts()
+    base = rss_mb()
+    encoder = UseEncoder(threads=1)
+    encoder.encode(["warm up"])
+    after_encoder = rss_mb()
+    with tempfile.TemporaryDirectory() as folder:
+        store = ModelStore(Path(folder), encoder)
+        store.save(train_model(load_many(sorted(DEMO_NLU.glob("train*.yml"))), encoder))
+        del store
+        gc.collect()
+        before_model = rss_mb()
+        store = ModelStore(Path(folder), encoder)
+        understanding = Understanding(store.current, LanguageDetector(), SystemClock())
+        understanding.parse("warm up, met een datum morgen om 10 uur en €12,50")
+        after_model = rss_mb()
+        size = sum(p.stat().st_size for p in Path(folder).rglob("model.joblib")) / 1e6
+
+    latencies = []
+    for text in texts * 2:
+        started = time.perf_counter()
+        understanding.parse(text)
+        latencies.append((time.perf_counter() - started) * 1000)
+    single_rate = 1000 / statistics.mean(latencies)
+
+    rates = []
+    for size_batch in (64, 256):
+        started = time.perf_counter()
+        for i in range(0, len(texts), size_batch):
+            understanding.parse_many(texts[i : i + size_batch])
+        rates.append((size_batch, len(texts) / (time.perf_counter() - started)))
+
+    p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
+    print(f"one parse: p50 {p50:.1f} ms, p99 {p99:.1f} ms, {single_rate:.0f} msg/s on one thread")
+    for batch, rate in rates:
+        print(f"batched ({batch}): {rate:.0f} msg/s")
+    print(
+        f"memory: encoder {after_encoder - base:.0f} MB, model {after_model - before_model:.0f} MB "
+        f"(file {size:.1f} MB)"
+    )
+    record(
+        "Parse speed",
+        "\n".join(
+            [
+                f"Understanding pipeline on the {len(texts)} held-out demo messages (language, intent, "
+                "entities, sentiment, frustration, sensitive signals), one thread.",
+                "",
+                "| measure | figure | target |",
+                "|---|---|---|",
+                f"| one parse, p50 | {p50:.1f} ms | |",
+                f"| one parse, p99 | {p99:.1f} ms | ≤ 15 ms |",
+                f"| one at a time | {single_rate:.0f} messages/s | |",
+                *[f"| batched ({b}) | {r:.0f} messages/s | ≥ 1,000 per core |" for b, r in rates],
+                f"| memory: sentence encoder | {after_encoder - base:.0f} MB | |",
+                f"| memory: intent model | {after_model - before_model:.0f} MB (file {size:.1f} MB) | |",
+            ]
+        ),
+    )
+
+
+if __name__ == "__main__":
+    main()
