@@ -84,7 +84,45 @@ async def build(
         clock,
         message_rate=(settings.messages_per_window, settings.message_window_seconds),
     )
-    return Container(settings, tenant, clock, store, broker, channels, conversations, extras)
+    container = Container(settings, tenant, clock, store, broker, channels, conversations, extras)
+    await build_agents(container)
+    if settings.email_inbound_port or settings.email_imap_url or settings.email_outbound_url:
+        from samen.channels.email.adapter import attach_email
+
+        attach_email(container)  # registers "email"; starts and stops with the web app
+    from samen.channels.voice.adapter import attach_voice
+
+    attach_voice(container)  # Twilio webhooks always; speech loads on the first audio
+    return container
+
+
+async def build_agents(container: Container) -> None:
+    """The people side (accounts, desk, assignment, assist) as ``extras["agents"]``."""
+    from samen.agents.service import AgentServices
+    from samen.settings import DEMO_TENANT
+    from samen.storage.corrections import SqlCorrections
+    from samen.storage.people import SqlPeople
+
+    brain: Brain | None = container.extras.get("brain")
+    agents = AgentServices.create(
+        SqlPeople(container.store),
+        SqlCorrections(container.store.engine),
+        container.conversations,
+        container.tenant,
+        container.clock,
+        container.settings.resolved_secret_key(),
+        estimator=brain.queues if brain else None,
+        knowledge=brain.bot.knowledge if brain else None,
+        backend=brain.bot.kit.backend if brain else None,
+        intents=(lambda: brain.understanding.model.classifier.classes) if brain else None,
+    )
+    if container.settings.tenant_dir.resolve() == DEMO_TENANT.resolve():
+        from samen.demo.users import DEMO_USERS
+
+        await agents.seed(DEMO_USERS)
+    container.extras["agents"] = agents
+    container.extras.setdefault("startups", []).append(agents.assigner.start)
+    container.extras.setdefault("shutdowns", []).append(agents.assigner.stop)
 
 
 async def build_brain(settings: Settings, tenant: Tenant, store: SqlStore, clock: Clock) -> Brain:

@@ -17,7 +17,7 @@ from samen.bot.dialogue import Bot
 from samen.bot.session import BotResult, BotTurn
 from samen.bot.texts import Texts
 from samen.clock import Clock
-from samen.conversations.handler import Outcome, Turn
+from samen.conversations.handler import NO_AUTOMATIC_ANSWER, Outcome, Turn
 from samen.conversations.models import Conversation, Customer, Priority, Reply, Sender, State
 from samen.conversations.ports import Store
 from samen.nlu.models import OUT_OF_SCOPE, ParseResult
@@ -83,6 +83,8 @@ class Brain:
             return self._with_person(conversation, parse, outcome)
 
         bot_state: dict[str, Any] = context.setdefault("bot", {})
+        if turn.message.metadata.get(NO_AUTOMATIC_ANSWER):
+            return await self._for_people_only(turn, parse, context, outcome, language)
         if parse.intent.name not in _NO_TOPIC and parse.intent.confidence >= 0.5:
             context["topic"] = parse.intent.name
             outcome.topic = parse.intent.name
@@ -249,11 +251,34 @@ class Brain:
         if not replies or any(m.sender is Sender.BOT for m in turn.history):
             return replies
         first = replies[0]
-        notice = self.texts.say("disclosure_short", language)
+        notice = self.texts.say_on(turn.conversation.channel, "disclosure_short", language)
         return [
             Reply(f"{notice}\n\n{first.text}", first.sender, first.buttons, first.metadata),
             *replies[1:],
         ]
+
+    async def _for_people_only(
+        self,
+        turn: Turn,
+        parse: ParseResult,
+        context: dict[str, Any],
+        outcome: Outcome,
+        language: str,
+    ) -> Outcome:
+        """A message the bot must not answer (an auto-reply, a bounce): routed, but to a person,
+        and in silence. The conversation's topic stays what the customer wrote about."""
+        history = await self._history(turn.conversation)
+        facts = self._facts(turn, parse, context, history)
+        decision = self.engine.decide(facts)
+        if not decision.to_person:
+            policy = self.engine.policy
+            queue = policy.topic_queue(context.get("topic")) or policy.default_queue
+            reasons = "; ".join(turn.message.metadata.get(NO_AUTOMATIC_ANSWER) or [])
+            reason = f"No automatic answer ({reasons}); a person takes a look."
+            decision = Decision("handover", queue, "normal", reason, [])
+        outcome = await self._hand_over(turn, parse, decision, history, outcome, language, [])
+        outcome.replies = []
+        return outcome
 
     async def _hand_over(
         self,
@@ -271,11 +296,13 @@ class Brain:
         figures = await self.queues.figures(queue_name)
         route = decision.route()
         now = self.clock.now()
+        channel = turn.conversation.channel
         if decision.out_of_hours:
             opening = self.tenant.hours.next_opening(now)
             from samen.bot.formats import moment
 
-            text = self.texts.say(
+            text = self.texts.say_on(
+                channel,
                 "handover_out_of_hours",
                 language,
                 queue_title=title,
@@ -284,13 +311,14 @@ class Brain:
                 ),
             )
         elif "sensitive" in decision.rules:
-            text = self.texts.say(
-                "handover_sensitive", language, wait=figures.expected_wait_minutes
+            text = self.texts.say_on(
+                channel, "handover_sensitive", language, wait=figures.expected_wait_minutes
             )
         elif "repeat_contact" in decision.rules and history:
             earlier = next((h for h in history if h.conversation_id in decision.linked), history[0])
             topic = (earlier.topic or "").replace("_", " ")
-            text = self.texts.say(
+            text = self.texts.say_on(
+                channel,
                 "handover_repeat",
                 language,
                 topic=topic,
@@ -298,8 +326,12 @@ class Brain:
                 wait=figures.expected_wait_minutes,
             )
         else:
-            text = self.texts.say(
-                "handover_queued", language, queue_title=title, wait=figures.expected_wait_minutes
+            text = self.texts.say_on(
+                channel,
+                "handover_queued",
+                language,
+                queue_title=title,
+                wait=figures.expected_wait_minutes,
             )
         replies = [*bot_replies, Reply(text, metadata={"kind": "handover", "queue": queue_name})]
         outcome.replies = self._disclosed(turn, replies, language)
@@ -331,3 +363,67 @@ class Brain:
             )
         )
         return outcome
+
+    # calls -----------------------------------------------------------------------------------
+    async def route_call_start(
+        self, conversation: Conversation, customer: Customer
+    ) -> Outcome | None:
+        """Route a phone call before the caller has said a word: the policy's rules run on the
+        customer's earlier contacts (any channel) with no message, and only a ``repeat_contact``
+        decision counts. ``None`` means: greet and listen as usual::
+
+            outcome = await brain.route_call_start(conversation, customer)
+            outcome.queue if outcome else None   # "billing" for last week's invoice complaint
+        """
+        history = await self._history(conversation)
+        if not history:
+            return None
+        parse, turn = await self._wordless(conversation, customer)
+        context = copy.deepcopy(conversation.context)
+        decision = self.engine.decide(self._facts(turn, parse, context, history))
+        if not decision.to_person or "repeat_contact" not in decision.rules:
+            return None
+        outcome = Outcome(language=parse.language, context=context)
+        return await self._hand_over(turn, parse, decision, history, outcome, parse.language, [])
+
+    async def hand_over_call(
+        self, conversation: Conversation, customer: Customer, rule: str, reason: str
+    ) -> Outcome:
+        """Put a call through to a person without new words (the caller pressed 0, or was not
+        understood twice): the conversation's topic picks the queue, adjustments still apply."""
+        history = await self._history(conversation)
+        parse, turn = await self._wordless(conversation, customer)
+        context = copy.deepcopy(conversation.context)
+        policy = self.engine.policy
+        queue = policy.topic_queue(context.get("topic") or conversation.topic)
+        decision = self.engine.adjust(
+            Decision("handover", queue or policy.default_queue, "normal", reason, [rule]),
+            self._facts(turn, parse, context, history),
+        )
+        outcome = Outcome(language=parse.language, context=context)
+        return await self._hand_over(turn, parse, decision, history, outcome, parse.language, [])
+
+    async def _wordless(
+        self, conversation: Conversation, customer: Customer
+    ) -> tuple[ParseResult, Turn]:
+        """An empty parse and a turn without a stored message, for decisions a call makes
+        before or between the caller's words."""
+        from samen.conversations.models import Message, MessageId, new_id
+        from samen.nlu.models import IntentScore, Sentiment
+
+        language = self.texts.language(conversation.language or self.tenant.default_language)
+        parse = ParseResult(
+            text="",
+            language=language,
+            intent=IntentScore(OUT_OF_SCOPE, 0.0),
+            ranking=(),
+            entities=(),
+            sentiment=Sentiment(0.0, "neutral"),
+            frustration=0.0,
+            sensitive=(),
+        )
+        async with self.store.transaction() as tx:
+            messages = await tx.list_messages(conversation.id, limit=50)
+        now = self.clock.now()
+        placeholder = Message(MessageId(new_id()), conversation.id, Sender.CUSTOMER, "", now)
+        return parse, Turn(conversation, customer, placeholder, messages)

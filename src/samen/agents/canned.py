@@ -65,9 +65,9 @@ class Phrasebook:
             return cls(
                 default_language,
                 responses,
-                {lang: {k: str(v).strip() for k, v in texts.items()} for lang, texts in notices.items()},
+                _texts(notices),
                 channels,
-                {lang: {k: str(v).strip() for k, v in t.items()} for lang, t in (raw.get("actions") or {}).items()},
+                _texts(raw.get("actions") or {}),
                 reasons,
             )
         except (yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
@@ -86,6 +86,10 @@ class Phrasebook:
 
     def _language(self, language: str | None, table: dict[str, Any]) -> str:
         return language if language in table else self.default_language
+
+
+def _texts(raw: dict[str, Any]) -> dict[str, dict[str, str]]:
+    return {language: {k: str(v).strip() for k, v in texts.items()} for language, texts in raw.items()}
 
 
 def fill(text: str, **values: Any) -> str:

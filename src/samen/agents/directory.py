@@ -59,6 +59,8 @@ class Directory:
             raise BadRequest("invalid_email", f"'{email}' is not an e-mail address.")
         if await self.people.find_user(email) is not None:
             raise Conflict("user_exists", f"There is already a user {email}.")
+        if password_hash is None:
+            password_hash = await asyncio.to_thread(self.passwords.hash, password)
         user = User(
             id=UserId(new_id()),
             email=email,
@@ -66,7 +68,7 @@ class Directory:
             role=_role(role),
             queues=self._queues(queues),
             capacity=_capacity(capacity),
-            password_hash=password_hash or await asyncio.to_thread(self.passwords.hash, password),
+            password_hash=password_hash,
             created_at=self.clock.now(),
         )
         await self.people.add_user(user)

@@ -109,7 +109,7 @@ class Exchange:
     """An earlier question of a customer and how a colleague answered it (for live assist)."""
 
     conversation_id: str
-    question: str
+    questions: tuple[str, ...]  # what the customer said since the agent's previous message
     answer: str
     author_name: str | None
     answered_at: datetime

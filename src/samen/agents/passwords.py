@@ -28,11 +28,11 @@ class Passwords:
         return self._hasher.hash(password)
 
     def verify(self, stored: str | None, password: str) -> bool:
-        if stored is None:
+        if not stored:
             # Verify against a decoy when the e-mail is unknown, so both answers take as long.
             self._decoy = self._decoy or self._hasher.hash("samen-decoy-password")
         try:
-            return self._hasher.verify(stored or self._decoy, password[:MAX_LENGTH]) and bool(stored)
+            return self._hasher.verify(stored or self._decoy or "", password[:MAX_LENGTH]) and bool(stored)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 

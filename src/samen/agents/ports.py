@@ -47,6 +47,7 @@ class People(Protocol):
         """Conversations assigned right now, per person."""
 
     async def exchanges(
-        self, queues: Sequence[str], *, exclude: str, since: datetime, limit: int = 300
+        self, queues: Sequence[str], *, exclude: Sequence[str], since: datetime, limit: int = 300
     ) -> list[Exchange]:
-        """Recent agent answers in these queues, each with the customer message before it."""
+        """Recent agent answers in these queues, each with the customer message before it
+        (leaving out the conversations in ``exclude``: the customer's own)."""

@@ -34,6 +34,8 @@ async def order_status(
             kit.say(result, turn, "order_no_other")
             return True
         number = others[0].order_number
+    if number is None and turn.channel == "email" and turn.email and not seen:
+        number = await _latest_order_of_sender(kit, turn.email)
     if number is None:
         flow["await"] = "order_number"
         kit.say(result, turn, "ask_order_number")
@@ -54,6 +56,18 @@ async def order_status(
     )
     result.resolved = True
     return True
+
+
+async def _latest_order_of_sender(kit: FlowKit, email: str) -> str | None:
+    """By e-mail the answer goes to the sender's own address, so their order may be looked up
+    by it (in chat a typed e-mail address proves nothing, so there we ask for the number)."""
+    customer = await kit.backend.find_customer(email=email)
+    if customer is None:
+        return None
+    orders = await kit.backend.orders_of(customer.customer_number)
+    open_orders = [o for o in orders if o.status not in ("delivered", "cancelled")]
+    chosen = (open_orders or orders)[:1]
+    return chosen[0].order_number if chosen else None
 
 
 def describe_order(kit: FlowKit, turn: BotTurn, order: Order) -> str:

@@ -55,7 +55,18 @@ class Texts:
         return value
 
     def say(self, key: str, language: str | None, **values: Any) -> str:
-        template = str(self.raw(key, language))
+        return self._fill(key, str(self.raw(key, language)), values)
+
+    def say_on(self, channel: str | None, key: str, language: str | None, **values: Any) -> str:
+        """``key`` as worded for one channel (a ``channels: {email: {...}}`` section of the
+        language), else as ``say`` has it: an e-mail acknowledgement is not a chat message."""
+        channels = self._texts[self.language(language)].get("channels") or {}
+        variants = channels.get(channel or "") or {}
+        if key not in variants:
+            return self.say(key, language, **values)
+        return self._fill(key, str(variants[key]), values)
+
+    def _fill(self, key: str, template: str, values: dict[str, Any]) -> str:
         try:
             return template.format(**values)
         except (KeyError, IndexError) as exc:

@@ -91,6 +91,7 @@ def demo(
         f"  Agent console:              {base}/console",
         *_demo_logins(),
         f"  API docs:                   {base}/api/docs",
+        f"  Voice (Twilio webhook):     {base}/api/v1/channels/voice/twilio",
         f"  Data:                       {settings.data_dir}",
     ]
     asyncio.run(_serve(settings, banner))
@@ -128,6 +129,7 @@ def db_upgrade(
 
 
 from samen.cli import nlu as _nlu  # noqa: E402,F401  (registers parse, train, eval)
+from samen.cli import users as _users  # noqa: E402,F401  (registers `samen users`)
 
 
 def main() -> None:

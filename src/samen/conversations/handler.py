@@ -23,6 +23,11 @@ from samen.conversations.models import (
     State,
 )
 
+# Message metadata a channel may set: the reasons (a list of sentences) why this message must
+# get no automatic answer, such as an auto-reply or a bounce (mail loops). The handler still
+# understands and routes it, and queues it for a person instead of letting the bot answer.
+NO_AUTOMATIC_ANSWER = "no_automatic_answer"
+
 
 @dataclass(frozen=True, slots=True)
 class Turn:

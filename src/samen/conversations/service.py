@@ -117,9 +117,13 @@ class ConversationService:
         subject: str | None = None,
         references: Sequence[tuple[str, str]] = (),
         greet: bool = True,
+        token: str | None = None,
     ) -> tuple[Conversation, str, list[Message]]:
-        """Open a conversation; returns it, the customer's secret token and the opening messages."""
-        token = secrets.token_urlsafe(24)
+        """Open a conversation; returns it, the customer's secret token and the opening messages.
+
+        A channel may bring its own ``token`` (e-mail derives one it can put in a link later).
+        """
+        token = token or secrets.token_urlsafe(24)
         now = self.clock.now()
         async with self.store.transaction() as tx:
             customer = await self.resolve_customer(tx, identities, name)

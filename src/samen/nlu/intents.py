@@ -38,14 +38,14 @@ class IntentModelConfig:
     c: float = 0.5
     folds: int = 3
     # How much in-scope accuracy the out-of-scope threshold may cost per point of OOS recall.
-    oos_weight: float = 0.5
+    oos_weight: float = 0.1
 
 
 @dataclass(slots=True)
 class Calibration:
     temperature: float = 0.2
     threshold: float = 0.0
-    held_out: dict[str, float] = field(default_factory=dict)
+    held_out: dict[str, Any] = field(default_factory=dict)
 
 
 _DIGITS = re.compile(r"\d")
@@ -134,6 +134,10 @@ class IntentClassifier:
             self.calibration = _calibrate(
                 held_scores, np.asarray(tune[1]), self.classes, self.config
             )
+        elif min(np.unique(y, return_counts=True)[1]) < 2:
+            # Too few examples to hold any out: default calibration, and the data says so.
+            self._fit_once(texts, vectors, y)
+            self.calibration = Calibration(held_out={"note": "too few examples to calibrate"})
         else:
             held_scores, held_y = self._cross_validated(texts, vectors, y, report)
             self.calibration = _calibrate(held_scores, held_y, sorted(set(labels)), self.config)

@@ -141,7 +141,7 @@ class SqlPeople:
         return {agent_id: int(count) for agent_id, count in await self._rows(query)}
 
     async def exchanges(
-        self, queues: Sequence[str], *, exclude: str, since: datetime, limit: int = 300
+        self, queues: Sequence[str], *, exclude: Sequence[str], since: datetime, limit: int = 300
     ) -> list[Exchange]:
         m, c = t.messages.c, t.conversations.c
         query = (
@@ -149,7 +149,7 @@ class SqlPeople:
             .join(t.conversations, c.id == m.conversation_id)
             .where(
                 c.queue.in_(list(queues))
-                & (c.id != exclude)
+                & c.id.not_in(list(exclude))
                 & (m.created_at >= since)
                 & m.sender.in_(["customer", "agent"])
             )
@@ -158,19 +158,17 @@ class SqlPeople:
         )
         rows = sorted(await self._rows(query), key=lambda r: (r.conversation_id, r.seq))
         found: list[Exchange] = []
-        previous: Any = None
+        asked: list[str] = []
+        conversation = None
         for row in rows:
-            if (
-                row.sender == "agent"
-                and previous is not None
-                and previous.sender == "customer"
-                and previous.conversation_id == row.conversation_id
-            ):
-                found.append(
-                    Exchange(row.conversation_id, previous.text, row.text, row.author_name,
-                             row.created_at, row.id)
-                )  # fmt: skip
-            previous = row
+            if row.conversation_id != conversation:
+                conversation, asked = row.conversation_id, []
+            if row.sender == "customer":
+                asked.append(row.text)
+            elif asked:  # an agent's answer to what the customer said since the last one
+                found.append(Exchange(row.conversation_id, tuple(asked[-3:]), row.text, row.author_name,
+                                      row.created_at, row.id))  # fmt: skip
+                asked = []
         found.sort(key=lambda e: e.answered_at, reverse=True)
         return found[:limit]
 

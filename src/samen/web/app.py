@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from samen import __version__
 from samen.bootstrap import Container
 from samen.web import errors
-from samen.web.api import conversations, nlu
+from samen.web.api import agent, agent_account, conversations, nlu
 from samen.web.limits import BodySizeLimit
 
 STATIC = Path(__file__).parent / "static"
@@ -43,9 +43,15 @@ def create_app(container: Container) -> FastAPI:
     errors.install(app)
     app.include_router(conversations.router)
     app.include_router(nlu.router)
-    from samen.web import pages
+    app.include_router(agent.router)
+    app.include_router(agent_account.router)
+    from samen.channels.voice import routes as voice
+
+    app.include_router(voice.router)
+    from samen.web import console, pages
 
     app.include_router(pages.router)
+    app.include_router(console.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/api/v1/health", tags=["operations"])

@@ -78,6 +78,13 @@
   document.body.append(launcher, panel);
 
   var state = JSON.parse(localStorage.getItem(KEY) || "null");
+  // A personal link from an e-mail ("…#samen-chat=<id>.<token>") resumes that conversation here;
+  // the fragment never reaches a server, and it is removed from the address bar at once.
+  var resume = /[#&]samen-chat=([0-9a-f]+)\.([\w-]+)/.exec(location.hash);
+  if (resume) {
+    state = { id: resume[1], token: resume[2] }; save();
+    history.replaceState(null, "", location.pathname + location.search);
+  }
   var seen = {};
   var socket = null, retryDelay = 1000, typingTimer = null, sentTyping = false;
   if (localStorage.getItem(KEY + ".big") === "1") setBig(true);

@@ -1,0 +1,78 @@
+"""What the e-mail channel keeps: every mail as received, and every send with its attempts.
+
+``storage.mail.SqlMailLog`` implements ``MailLog`` on SQLite and PostgreSQL::
+
+    entry = InboxEntry.received(raw, "smtp", now)
+    await log.add_inbound(entry)          # first, before the mail is even parsed
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from samen.conversations.models import new_id
+
+
+@dataclass(slots=True)
+class InboxEntry:
+    """One received e-mail exactly as it arrived, and what became of it."""
+
+    id: str
+    received_at: datetime
+    source: str  # "smtp" or "imap"
+    raw: bytes
+    envelope_from: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    sender: str | None = None
+    message_id: str | None = None
+    # received → answered | queued | stored | duplicate | unreadable | failed
+    status: str = "received"
+    conversation_id: str | None = None
+    samen_message_id: str | None = None
+    error: str | None = None
+
+    @classmethod
+    def received(cls, raw: bytes, source: str, at: datetime, **values: Any) -> InboxEntry:
+        return cls(id=new_id(), received_at=at, source=source, raw=raw, **values)
+
+
+@dataclass(slots=True)
+class Delivery:
+    """One outgoing e-mail; kept whole so a retry sends exactly the same mail."""
+
+    id: str
+    conversation_id: str
+    message_ids: list[str]
+    message_id: str  # the Message-ID header
+    recipient: str
+    subject: str
+    raw: str
+    created_at: datetime
+    status: str = "pending"  # pending → sent | retrying → sent | failed
+    attempts: int = 0
+    last_error: str | None = None
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+
+
+class MailLog(Protocol):
+    async def add_inbound(self, entry: InboxEntry) -> None: ...
+    async def update_inbound(self, entry: InboxEntry) -> None:
+        """Save what became of it (status, sender, conversation, error); the raw stays as is."""
+
+    async def get_inbound(self, entry_id: str) -> InboxEntry | None: ...
+    async def count_inbound_from(self, sender: str, since: datetime) -> int: ...
+    async def inbound_with_status(self, status: str, limit: int = 100) -> list[InboxEntry]: ...
+    async def add_delivery(self, delivery: Delivery) -> None: ...
+    async def update_delivery(self, delivery: Delivery) -> None: ...
+    async def due_deliveries(self, now: datetime, limit: int = 50) -> list[Delivery]: ...
+    async def deliveries(
+        self,
+        *,
+        conversation_id: str | None = None,
+        statuses: Sequence[str] | None = None,
+        limit: int = 100,
+    ) -> list[Delivery]: ...

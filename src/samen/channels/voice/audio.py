@@ -1,0 +1,123 @@
+"""Telephone audio in numpy: G.711 μ-law, resampling, and an energy-based voice detector.
+
+(``audioop`` would do the first two, but it is deprecated in Python 3.11 and gone in 3.13.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+RATE = 8000  # telephone audio
+FRAME_MS = 20
+FRAME_BYTES = RATE * FRAME_MS // 1000  # one μ-law byte per sample: 160 bytes a frame
+
+_BIAS = 0x84
+_CLIP = 32635
+
+
+def ulaw_decode(data: bytes) -> np.ndarray:
+    """μ-law bytes → int16 samples."""
+    u = ~np.frombuffer(data, dtype=np.uint8).astype(np.int32) & 0xFF
+    sign = u & 0x80
+    exponent = (u >> 4) & 0x07
+    mantissa = u & 0x0F
+    magnitude = (((mantissa << 3) + _BIAS) << exponent) - _BIAS
+    return np.where(sign != 0, -magnitude, magnitude).astype(np.int16)
+
+
+def ulaw_encode(samples: np.ndarray) -> bytes:
+    """int16 samples → μ-law bytes."""
+    x = samples.astype(np.int32)
+    sign = np.where(x < 0, 0x80, 0)
+    magnitude = np.minimum(np.abs(x), _CLIP) + _BIAS
+    exponent = np.floor(np.log2(magnitude)).astype(np.int32) - 7
+    exponent = np.clip(exponent, 0, 7)
+    mantissa = (magnitude >> (exponent + 3)) & 0x0F
+    return (~(sign | (exponent << 4) | mantissa) & 0xFF).astype(np.uint8).tobytes()
+
+
+def resample(samples: np.ndarray, source: int, target: int) -> np.ndarray:
+    """Resample float or int audio; low-pass first when going down (windowed sinc)."""
+    if source == target or len(samples) == 0:
+        return samples.astype(np.float32)
+    x = samples.astype(np.float32)
+    if target < source:
+        cutoff = 0.5 * target / source
+        taps = np.arange(-32, 33)
+        kernel = np.sinc(2 * cutoff * taps) * np.hamming(len(taps))
+        x = np.convolve(x, (kernel / kernel.sum()).astype(np.float32), mode="same")
+    duration = len(x) / source
+    positions = np.arange(int(duration * target)) * (source / target)
+    return np.interp(positions, np.arange(len(x)), x).astype(np.float32)
+
+
+def to_whisper(ulaw: bytes) -> np.ndarray:
+    """8 kHz μ-law → the 16 kHz float32 in [-1, 1] that Whisper takes."""
+    pcm = ulaw_decode(ulaw).astype(np.float32) / 32768.0
+    return resample(pcm, RATE, 16000)
+
+
+def to_ulaw(samples: np.ndarray, rate: int) -> bytes:
+    """int16 audio at any rate → 8 kHz μ-law."""
+    down = resample(samples, rate, RATE)
+    return ulaw_encode(np.clip(down, -32768, 32767).astype(np.int16))
+
+
+def frames(ulaw: bytes) -> list[bytes]:
+    """Split into 20 ms frames; the last one padded with μ-law silence."""
+    chunks = [ulaw[i : i + FRAME_BYTES] for i in range(0, len(ulaw), FRAME_BYTES)]
+    if chunks and len(chunks[-1]) < FRAME_BYTES:
+        chunks[-1] = chunks[-1] + b"\xff" * (FRAME_BYTES - len(chunks[-1]))
+    return chunks
+
+
+@dataclass
+class VoiceActivity:
+    """Energy-based end-pointing on 20 ms frames.
+
+    Speech starts after ``start_frames`` loud frames in a row and ends after ``hangover_ms`` of
+    quiet; ``push`` returns the utterance's μ-law audio when it ends.
+    """
+
+    threshold: float = 500.0  # RMS on the int16 scale; telephone line noise stays well below
+    start_frames: int = 3
+    hangover_ms: int = 500
+    max_ms: int = 15000
+    _buffer: bytearray = field(default_factory=bytearray)
+    _loud: int = 0
+    _quiet: int = 0
+    _speaking: bool = False
+
+    @property
+    def speaking(self) -> bool:
+        return self._speaking
+
+    def push(self, frame: bytes) -> bytes | None:
+        loud = _rms(frame) >= self.threshold
+        if not self._speaking:
+            self._loud = self._loud + 1 if loud else 0
+            self._buffer.extend(frame)
+            del self._buffer[: max(0, len(self._buffer) - FRAME_BYTES * 10)]  # 200 ms pre-roll
+            if self._loud >= self.start_frames:
+                self._speaking, self._quiet = True, 0
+            return None
+        self._buffer.extend(frame)
+        self._quiet = 0 if loud else self._quiet + 1
+        too_long = len(self._buffer) >= RATE * self.max_ms // 1000
+        if self._quiet * FRAME_MS >= self.hangover_ms or too_long:
+            utterance = bytes(self._buffer[: len(self._buffer) - self._quiet * FRAME_BYTES])
+            self.reset()
+            return utterance
+        return None
+
+    def reset(self) -> None:
+        self._buffer.clear()
+        self._loud = self._quiet = 0
+        self._speaking = False
+
+
+def _rms(frame: bytes) -> float:
+    pcm = ulaw_decode(frame).astype(np.float32)
+    return float(np.sqrt(np.mean(pcm * pcm))) if len(pcm) else 0.0

@@ -1,0 +1,84 @@
+"""Voicemail: an uploaded recording is transcribed into a conversation for a person.
+
+The caller is not on the line, so the bot does not answer; the message is understood and
+routed like any other (``NO_AUTOMATIC_ANSWER``), and lands in the right queue for a call back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import uuid
+
+import numpy as np
+
+from samen.channels.identity import normalise_phone
+from samen.channels.voice.adapter import VoiceChannel
+from samen.channels.voice.audio import resample, ulaw_decode
+from samen.channels.voice.synthesis import read_wav
+from samen.conversations.handler import NO_AUTOMATIC_ANSWER
+from samen.conversations.models import Conversation, Identity
+from samen.errors import BadRequest, SamenError
+
+UNHEARD = {"nl": "[Voicemail zonder verstaanbare tekst]", "en": "[Voicemail without audible words]"}
+
+
+async def take_voicemail(
+    channel: VoiceChannel, audio: bytes, filename: str, caller: str, language: str
+) -> tuple[Conversation, str]:
+    if channel.transcriber is None:
+        raise SamenError("no_speech", "No speech-to-text configured for the voice channel.")
+    samples = await decode(audio, filename)
+    heard = await channel.transcriber.transcribe(samples, language)
+    phone = normalise_phone(caller) if caller else None
+    conversations = channel.calls.conversations
+    conversation, _, _ = await conversations.start(
+        "voice",
+        [Identity("phone", phone)] if phone else [],
+        locale=language,
+        references=[("voicemail", uuid.uuid4().hex)],
+        greet=False,
+    )
+    text = heard.text or UNHEARD.get(language, UNHEARD["nl"])
+    result = await conversations.receive(
+        conversation.id,
+        text,
+        metadata={
+            NO_AUTOMATIC_ANSWER: ["A voicemail: the caller is not on the line."],
+            "voicemail": {"seconds": round(heard.audio_seconds, 1), "caller": phone or caller},
+        },
+    )
+    return result.conversation, heard.text
+
+
+async def decode(audio: bytes, filename: str) -> np.ndarray:
+    """16 kHz float32 from a WAV (16-bit PCM), raw μ-law (``.ulaw``), or anything sox reads."""
+    if not audio:
+        raise BadRequest("empty_audio", "The upload holds no audio.")
+    if audio[:4] == b"RIFF":
+        try:
+            rate, channels, pcm = read_wav(audio)
+        except SamenError:
+            pcm = np.zeros(0, dtype=np.int16)
+        if len(pcm):
+            mono = pcm.reshape(-1, channels).mean(axis=1) if channels > 1 else pcm
+            return resample(mono.astype(np.float32) / 32768.0, rate, 16000)
+    if filename.lower().endswith((".ulaw", ".mulaw", ".ul")):
+        return resample(ulaw_decode(audio).astype(np.float32) / 32768.0, 8000, 16000)
+    return await _with_sox(audio, filename)
+
+
+async def _with_sox(audio: bytes, filename: str) -> np.ndarray:
+    sox = shutil.which("sox")
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "wav"
+    if sox is None or not suffix.isalnum():
+        raise BadRequest("unsupported_audio", "Send a 16-bit PCM WAV or 8 kHz μ-law recording.")
+    process = await asyncio.create_subprocess_exec(
+        sox, "-t", suffix, "-", "-t", "raw", "-r", "16000", "-e", "signed", "-b", "16", "-c", "1",
+        "-", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await process.communicate(audio)
+    if process.returncode != 0 or not out:
+        raise BadRequest("unsupported_audio", "This recording could not be read.")
+    return np.frombuffer(out, dtype="<i2").astype(np.float32) / 32768.0

@@ -1,0 +1,159 @@
+"""The e-mail channel's tables and ``SqlMailLog`` (the ``MailLog`` port of channels/email).
+
+The tables live on the shared ``tables.metadata``; migration 0004 creates them. Writes run
+inside ``SqlStore`` transactions, so on SQLite they take turns with conversation writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    select,
+    update,
+)
+
+from samen.channels.email.ports import Delivery, InboxEntry
+from samen.storage.repositories import SqlStore
+from samen.storage.tables import UtcDateTime, metadata
+
+email_inbox = Table(
+    "email_inbox",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("source", String(10), nullable=False),
+    Column("envelope_from", String(320)),
+    Column("recipients", JSON, nullable=False, default=list),
+    Column("sender", String(320)),
+    Column("message_id", String(500)),
+    Column("size", Integer, nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("conversation_id", String(32)),
+    Column("samen_message_id", String(32)),
+    Column("error", Text),
+    Index("ix_email_inbox_sender", "sender", "received_at"),
+    Index("ix_email_inbox_status", "status", "received_at"),
+)
+
+email_deliveries = Table(
+    "email_deliveries",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("conversation_id", String(32), nullable=False),
+    Column("message_ids", JSON, nullable=False, default=list),
+    Column("message_id", String(500), nullable=False),
+    Column("recipient", String(320), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("next_attempt_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    Index("ix_email_deliveries_due", "status", "next_attempt_at"),
+    Index("ix_email_deliveries_conversation", "conversation_id", "created_at"),
+)
+
+_ENTRY_UPDATES = ("sender", "message_id", "status", "conversation_id", "samen_message_id", "error")
+_DELIVERY_UPDATES = ("status", "attempts", "last_error", "next_attempt_at", "sent_at")
+
+
+class SqlMailLog:
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store
+
+    async def _rows(self, statement: Any) -> list[Any]:
+        async with self.store.transaction() as tx:
+            return list(await tx.conn.execute(statement))
+
+    async def _run(self, statement: Any) -> None:
+        async with self.store.transaction() as tx:
+            await tx.conn.execute(statement)
+
+    # received mail --------------------------------------------------------------------------
+    async def add_inbound(self, entry: InboxEntry) -> None:
+        values = {k: getattr(entry, k) for k in InboxEntry.__dataclass_fields__}
+        await self._run(insert(email_inbox).values(**values, size=len(entry.raw)))
+
+    async def update_inbound(self, entry: InboxEntry) -> None:
+        values = {k: getattr(entry, k) for k in _ENTRY_UPDATES}
+        values["error"] = (entry.error or "")[:4000] or None
+        await self._run(update(email_inbox).where(email_inbox.c.id == entry.id).values(**values))
+
+    async def get_inbound(self, entry_id: str) -> InboxEntry | None:
+        rows = await self._rows(select(email_inbox).where(email_inbox.c.id == entry_id))
+        return _entry(rows[0]) if rows else None
+
+    async def inbound_with_status(self, status: str, limit: int = 100) -> list[InboxEntry]:
+        c = email_inbox.c
+        query = select(email_inbox).where(c.status == status).order_by(c.received_at).limit(limit)
+        return [_entry(row) for row in await self._rows(query)]
+
+    async def count_inbound_from(self, sender: str, since: datetime) -> int:
+        c = email_inbox.c
+        rows = await self._rows(
+            select(func.count()).where((c.sender == sender) & (c.received_at >= since))
+        )
+        return int(rows[0][0])
+
+    # sent mail ------------------------------------------------------------------------------
+    async def add_delivery(self, delivery: Delivery) -> None:
+        values = {k: getattr(delivery, k) for k in Delivery.__dataclass_fields__}
+        await self._run(insert(email_deliveries).values(**values))
+
+    async def update_delivery(self, delivery: Delivery) -> None:
+        values = {k: getattr(delivery, k) for k in _DELIVERY_UPDATES}
+        await self._run(
+            update(email_deliveries).where(email_deliveries.c.id == delivery.id).values(**values)
+        )
+
+    async def due_deliveries(self, now: datetime, limit: int = 50) -> list[Delivery]:
+        c = email_deliveries.c
+        query = (
+            select(email_deliveries)
+            .where((c.status == "retrying") & (c.next_attempt_at <= now))
+            .order_by(c.next_attempt_at)
+            .limit(limit)
+        )
+        return [_delivery(row) for row in await self._rows(query)]
+
+    async def deliveries(
+        self,
+        *,
+        conversation_id: str | None = None,
+        statuses: Sequence[str] | None = None,
+        limit: int = 100,
+    ) -> list[Delivery]:
+        c = email_deliveries.c
+        query = select(email_deliveries).order_by(c.created_at.desc()).limit(limit)
+        if conversation_id is not None:
+            query = query.where(c.conversation_id == conversation_id)
+        if statuses is not None:
+            query = query.where(c.status.in_(list(statuses)))
+        return [_delivery(row) for row in await self._rows(query)]
+
+
+def _entry(row: Any) -> InboxEntry:
+    values = dict(row._mapping)
+    values.pop("size")
+    values["raw"] = bytes(values["raw"])
+    return InboxEntry(**values)
+
+
+def _delivery(row: Any) -> Delivery:
+    return Delivery(**dict(row._mapping))
