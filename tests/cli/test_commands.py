@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from samen.cli.main import app
 from typer.testing import CliRunner
+
+from samen.cli.main import app
 
 runner = CliRunner()
 DATA = Path(__file__).parents[1] / "nlu" / "data"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+
 from samen.clock import SystemClock
 from samen.nlu.embeddings import UseEncoder
 from samen.nlu.language import LanguageDetector

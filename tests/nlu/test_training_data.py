@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from samen.errors import ConfigError
 from samen.nlu.training_data import load, load_many, parse_annotated
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+
 from samen.bootstrap import Container
 from samen.web.app import create_app
 

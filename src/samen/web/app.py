@@ -45,9 +45,9 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(nlu.router)
     app.include_router(agent.router)
     app.include_router(agent_account.router)
-    from samen.channels.voice import routes as voice
+    from samen.channels.voice.routes import router as voice_router
 
-    app.include_router(voice.router)
+    app.include_router(voice_router)
     from samen.web import console, pages
 
     app.include_router(pages.router)
