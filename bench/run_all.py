@@ -5,7 +5,14 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("bench.nlu_speed", "bench.retrieval", "bench.roundtrip", "bench.nlu_quality")
+BENCHMARKS = (
+    "bench.nlu_speed",
+    "bench.retrieval",
+    "bench.roundtrip",
+    "bench.email_triage",
+    "bench.voice",
+    "bench.nlu_quality",
+)
 
 
 def main() -> None:
