@@ -101,9 +101,9 @@ class Bot:
             answer = self.texts.answer(turn.text, turn.language)
             return resumable["name"] if resumable is not None and answer == "yes" else None
         answer = self.texts.answer(turn.text, turn.language)
-        if self._continues(flow, turn, answer) or not self._new_subject(flow, turn):
+        if self._continues(flow, turn, answer):
             return str(flow["name"])
-        return None
+        return None if self._new_subject(flow, turn) else str(flow["name"])
 
     # deciding --------------------------------------------------------------------------------
     def _continues(self, flow: dict[str, Any], turn: BotTurn, answer: str | None) -> bool:
@@ -125,10 +125,12 @@ class Bot:
 
     def _new_subject(self, flow: dict[str, Any], turn: BotTurn) -> bool:
         intent = turn.parse.intent
+        # Asking for a person is honoured at a lower confidence than other changes of subject.
+        needed = 0.4 if intent.name == "human_handoff" else CONFIDENT
         return (
             intent.name not in (OUT_OF_SCOPE, flow["name"])
             and intent.name not in SMALL_TALK
-            and intent.confidence >= CONFIDENT
+            and intent.confidence >= needed
         )
 
     # acting ----------------------------------------------------------------------------------
