@@ -17,9 +17,10 @@ import pytest
 import uvicorn
 import websockets
 
-from conftest import REDIS_URL
 from samen.bootstrap import Container, build
 from samen.web.app import create_app
+
+REDIS_URL = os.environ.get("SAMEN_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 def free_port() -> int:

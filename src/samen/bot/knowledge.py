@@ -11,6 +11,8 @@ from samen.bot.articles import Article, load_folder
 from samen.bot.retrieval import Hit, Retriever
 from samen.nlu.embeddings import Encoder
 
+_INDEXES: dict[tuple[tuple[str, int, str], ...], KnowledgeBase] = {}
+
 # Below this blended score the best passage is more likely wrong than right (measured on the
 # retrieval benchmark's questions and on out-of-scope questions): say so instead of guessing.
 MIN_SCORE = 0.55
@@ -36,7 +38,17 @@ class KnowledgeBase:
 
     @classmethod
     def from_folder(cls, folder: Path, encoder: Encoder) -> KnowledgeBase:
-        return cls(load_folder(folder) if folder.exists() else [], encoder)
+        articles = load_folder(folder) if folder.exists() else []
+        key = tuple((a.id, hash(a.body), a.title) for a in articles)
+        cached = _INDEXES.get(key)
+        if cached is None or cached.encoder is not encoder:
+            cached = cls(articles, encoder)
+            _INDEXES.clear()  # one tenant's index per process is what a server needs
+            _INDEXES[key] = cached
+        # Each knowledge base gets its own list; the index (embeddings) is shared and read-only.
+        knowledge = cls.__new__(cls)
+        knowledge.articles, knowledge.encoder, knowledge.retriever = list(articles), encoder, cached.retriever
+        return knowledge
 
     def replace(self, articles: list[Article]) -> None:
         """Swap in a new set of articles (after an import or an edit through the API)."""

@@ -20,6 +20,10 @@ from samen.nlu.embeddings import Encoder, shared_encoder
 from samen.nlu.model import NluModel
 
 
+# A stored version never changes, so a process loads it once (several services, or tests).
+_LOADED: dict[Path, NluModel] = {}
+
+
 class ModelStore:
     def __init__(
         self, root: Path, encoder: Encoder | None = None, poll_seconds: float = 5.0
@@ -66,7 +70,12 @@ class ModelStore:
         version = version or self.current_version()
         if version is None:
             return None
-        model: NluModel = joblib.load(self.root / version / "model.joblib")
+        path = (self.root / version / "model.joblib").resolve()
+        model = _LOADED.get(path)
+        if model is None:
+            model = joblib.load(path)
+            _LOADED.clear()  # keep the one model in use, not every version ever loaded
+            _LOADED[path] = model
         model.classifier.encoder = self.encoder
         return model
 
