@@ -19,7 +19,6 @@ import joblib
 from samen.nlu.embeddings import Encoder, shared_encoder
 from samen.nlu.model import NluModel
 
-
 # A stored version never changes, so a process loads it once (several services, or tests).
 _LOADED: dict[Path, NluModel] = {}
 
