@@ -13,7 +13,11 @@
     timers[key] = setTimeout(fn, ms);
   }
   function refresh(name, ms) {
-    later(name, function () { if (window.htmx) htmx.trigger(body, "samen:" + name); }, ms || 250);
+    later(name, function () {
+      // Never reload the timeline under a correction the agent is filling in; wait till it closes.
+      if (name === "timeline" && document.querySelector("#timeline details[open]")) { refresh(name, 1000); return; }
+      if (window.htmx) htmx.trigger(body, "samen:" + name);
+    }, ms || 250);
   }
 
   // live feed ---------------------------------------------------------------------------
@@ -75,8 +79,34 @@
     });
     toBottom();
   }
-  body.addEventListener("htmx:afterSwap", function (e) {
-    if (e.target && e.target.id === "timeline") toBottom();
+  // A live refresh of the timeline must not close a correction the agent is halfway through.
+  var kept = null;
+  body.addEventListener("htmx:beforeSwap", function (e) {
+    var target = e.detail.target;
+    if (!target || target.id !== "timeline") return;
+    kept = {};
+    target.querySelectorAll("details[open][id]").forEach(function (d) {
+      var values = {};
+      d.querySelectorAll("select, textarea, input:not([type=hidden])").forEach(function (f) {
+        if (f.name) values[f.name] = f.value;
+      });
+      kept[d.id] = values;
+    });
+  });
+  body.addEventListener("htmx:afterSettle", function () {
+    if (kept) {
+      Object.keys(kept).forEach(function (id) {
+        var d = document.getElementById(id);
+        if (!d) return;
+        d.open = true;
+        Object.keys(kept[id]).forEach(function (name) {
+          var f = d.querySelector('[name="' + name + '"]:not([type=hidden])');
+          if (f) f.value = kept[id][name];
+        });
+      });
+      kept = null;
+    }
+    toBottom();
     countWaiting();
   });
 
