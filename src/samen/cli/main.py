@@ -103,7 +103,8 @@ def _demo_logins() -> list[str]:
     except ImportError:
         return []
     return [
-        f"    login {u.email} / {u.password}  ({u.role}, {', '.join(u.queues)})" for u in DEMO_USERS
+        f"    login {u.email} / {u.password}  ({u.role}: {', '.join(u.queues) or 'all queues'})"
+        for u in DEMO_USERS
     ]
 
 
