@@ -2,59 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-
-from samen.bootstrap import Container
-from samen.web.app import create_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 
 
-@pytest.fixture
-async def site(demo: Container) -> AsyncIterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(demo), host="127.0.0.1", port=port, log_level="warning")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[object]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        await chromium.close()
-
-
-async def test_that_a_customer_chats_reloads_and_finds_the_conversation_intact(site, browser, database_url):
+async def test_that_a_customer_chats_reloads_and_finds_the_conversation_intact(
+    site, browser, database_url
+):
     page = await browser.new_page(viewport={"width": 1280, "height": 800})
     await page.goto(site + "/")
     await page.get_by_role("button", name="Chat met ons").click()
@@ -85,7 +44,9 @@ async def test_that_the_widget_is_usable_with_the_keyboard_alone(site, browser):
     launcher = page.get_by_role("button", name="Chat with us")
     await launcher.focus()
     await page.keyboard.press("Enter")
-    assert await page.evaluate("document.activeElement.getAttribute('aria-label')") == "Your message"
+    assert (
+        await page.evaluate("document.activeElement.getAttribute('aria-label')") == "Your message"
+    )
     await page.keyboard.type("are you a robot?")
     await page.keyboard.press("Enter")
     await page.get_by_role("log").get_by_text("computer program").last.wait_for()
