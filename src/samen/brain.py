@@ -88,7 +88,7 @@ class Brain:
         if parse.intent.name not in _NO_TOPIC and parse.intent.confidence >= 0.5:
             context["topic"] = parse.intent.name
             outcome.topic = parse.intent.name
-        history = await self._history(conversation)
+        history = await self._history(conversation, turn.earlier)
         bot_turn = BotTurn(
             parse=parse,
             language=language,
@@ -162,9 +162,14 @@ class Brain:
         return parse, self.engine.decide(facts)
 
     # facts -----------------------------------------------------------------------------------
-    async def _history(self, conversation: Conversation) -> list[EarlierContact]:
-        async with self.store.transaction() as tx:
-            earlier = await tx.list_conversations(customer_id=conversation.customer_id, limit=50)
+    async def _history(
+        self, conversation: Conversation, earlier: list[Conversation] | None = None
+    ) -> list[EarlierContact]:
+        if earlier is None:
+            async with self.store.transaction() as tx:
+                earlier = await tx.list_conversations(
+                    customer_id=conversation.customer_id, limit=50
+                )
         return [
             EarlierContact(
                 conversation_id=c.id,
@@ -267,7 +272,7 @@ class Brain:
     ) -> Outcome:
         """A message the bot must not answer (an auto-reply, a bounce): routed, but to a person,
         and in silence. The conversation's topic stays what the customer wrote about."""
-        history = await self._history(turn.conversation)
+        history = await self._history(turn.conversation, turn.earlier)
         facts = self._facts(turn, parse, context, history)
         decision = self.engine.decide(facts)
         if not decision.to_person:

@@ -35,6 +35,8 @@ class Turn:
     customer: Customer
     message: Message
     history: list[Message]
+    # The customer's other conversations, newest first (None: not looked up).
+    earlier: list[Conversation] | None = None
 
 
 @dataclass(slots=True)

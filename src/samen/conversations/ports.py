@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -27,6 +28,16 @@ from samen.conversations.models import (
     Message,
     State,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStatistics:
+    """A queue's load, counted by the database: how many wait, since when, and recent handling
+    times as (queued_at, closed_at) pairs."""
+
+    waiting: int = 0
+    oldest_queued_at: datetime | None = None
+    handled: list[tuple[datetime, datetime]] = field(default_factory=list)
 
 
 class Transaction(Protocol):
@@ -53,6 +64,7 @@ class Transaction(Protocol):
         since: datetime | None = None,
         limit: int = 100,
     ) -> list[Conversation]: ...
+    async def queue_statistics(self, queue: str, closed_since: datetime) -> QueueStatistics: ...
     async def add_reference(self, conversation_id: ConversationId, kind: str, value: str) -> None:
         """Remember a channel's own handle for a conversation (a Message-ID, a CallSid)."""
 
@@ -62,6 +74,9 @@ class Transaction(Protocol):
 
     # messages
     async def add_message(self, message: Message) -> None: ...
+    async def add_messages(self, messages: Sequence[Message]) -> None:
+        """Several messages of one conversation, numbered in the order given."""
+
     async def update_message_metadata(self, message: Message) -> None: ...
     async def find_message_by_client_id(
         self, conversation_id: ConversationId, client_id: str
@@ -72,6 +87,7 @@ class Transaction(Protocol):
 
     # the event log
     async def add_event(self, event: Event) -> None: ...
+    async def add_events(self, events: Sequence[Event]) -> None: ...
     async def list_events(
         self,
         *,

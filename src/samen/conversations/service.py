@@ -154,11 +154,7 @@ class ConversationService:
         """The conversation this token opens; the same error whether it is absent or the token wrong."""
         async with self.store.transaction() as tx:
             conversation = await tx.get_conversation(ConversationId(conversation_id))
-        if conversation is None or not hmac.compare_digest(
-            conversation.token_hash, hash_token(token or "")
-        ):
-            raise NotFound("conversation_not_found", "No conversation with this id for this token.")
-        return conversation
+        return _opened_by(conversation, token)
 
     async def get(self, conversation_id: str) -> Conversation:
         async with self.store.transaction() as tx:
@@ -177,15 +173,25 @@ class ConversationService:
         conversation_id: str,
         text: str,
         *,
+        token: str | None = None,
         client_id: str | None = None,
         channel_message_id: str | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> TurnResult:
-        """A customer's message: store it, let the handler decide, store and send the answer."""
+        """A customer's message: store it, let the handler decide, store and send the answer.
+
+        With ``token`` (the web chat) the customer's token is checked in the same transaction.
+        """
         text = _clean(text)
-        self._limiter.hit(conversation_id)
         async with self.store.transaction() as tx:
-            conversation = await self._locked(tx, conversation_id)
+            conversation = await tx.get_conversation(
+                ConversationId(conversation_id), for_update=True
+            )
+            if token is not None:
+                conversation = _opened_by(conversation, token)
+            elif conversation is None:
+                raise NotFound("conversation_not_found", "No such conversation.")
+            self._limiter.hit(conversation_id)
             if client_id:
                 earlier = await tx.find_message_by_client_id(conversation.id, client_id)
                 if earlier is not None:
@@ -212,11 +218,19 @@ class ConversationService:
             await tx.save_conversation(conversation)
             customer = await tx.get_customer(conversation.customer_id)
             history = await tx.list_messages(conversation.id, limit=50)
+            others = await tx.list_conversations(customer_id=conversation.customer_id, limit=50)
         await self._announce(_Changes([message], conversation, state_changed=reopened))
         assert customer is not None
+        turn = Turn(
+            conversation,
+            customer,
+            message,
+            history,
+            earlier=[c for c in others if c.id != conversation.id],
+        )
 
         try:
-            outcome = await self.handler.handle(Turn(conversation, customer, message, history))
+            outcome = await self.handler.handle(turn)
         except Exception:
             # The message is safe in the database; a person must see it even if the bot broke.
             log.exception("handler failed on message %s", message.id)
@@ -233,11 +247,10 @@ class ConversationService:
                 message.language = outcome.language or message.language
                 await tx.update_message_metadata(message)
             changes = _Changes(conversation=conversation)
-            for kind, data in outcome.events:
-                await self._log(tx, conversation, kind, data)
+            events = [self._event(conversation, kind, data) for kind, data in outcome.events]
             if outcome.route is not None:
                 conversation.route = outcome.route
-                await self._log(tx, conversation, "routed", outcome.route)
+                events.append(self._event(conversation, "routed", outcome.route))
             if outcome.language:
                 conversation.language = outcome.language
             if outcome.topic:
@@ -248,18 +261,22 @@ class ConversationService:
                 conversation.context = outcome.context
             if outcome.state is not None and outcome.state is not conversation.state:
                 conversation.transition(outcome.state, outcome.queue, self.clock.now())
-                await self._log(
-                    tx,
-                    conversation,
-                    "state_changed",
-                    {"state": str(conversation.state), "queue": conversation.queue},
+                events.append(
+                    self._event(
+                        conversation,
+                        "state_changed",
+                        {"state": str(conversation.state), "queue": conversation.queue},
+                    )
                 )
                 changes.state_changed = True
             elif outcome.queue and outcome.queue != conversation.queue:
                 conversation.queue = outcome.queue
                 changes.state_changed = True
-            for reply in outcome.replies:
-                changes.messages.append(await self._add_reply(tx, conversation, reply, message))
+            await tx.add_events(events)
+            changes.messages = [
+                self._reply_message(conversation, reply, message) for reply in outcome.replies
+            ]
+            await tx.add_messages(changes.messages)
             conversation.updated_at = self.clock.now()
             await tx.save_conversation(conversation)
         await self._announce(changes)
@@ -356,12 +373,19 @@ class ConversationService:
         reply: Reply,
         in_reply_to: Message | None = None,
     ) -> Message:
+        message = self._reply_message(conversation, reply, in_reply_to)
+        await tx.add_message(message)
+        return message
+
+    def _reply_message(
+        self, conversation: Conversation, reply: Reply, in_reply_to: Message | None = None
+    ) -> Message:
         metadata = dict(reply.metadata)
         if reply.buttons:
             metadata["buttons"] = list(reply.buttons)
         if in_reply_to is not None:
             metadata["in_reply_to"] = in_reply_to.id
-        message = Message(
+        return Message(
             id=MessageId(new_id()),
             conversation_id=conversation.id,
             sender=reply.sender,
@@ -371,8 +395,6 @@ class ConversationService:
             author_name=metadata.pop("author_name", None),
             metadata=metadata,
         )
-        await tx.add_message(message)
-        return message
 
     async def _replies_to(self, tx: Transaction, message: Message) -> list[Message]:
         later = await tx.list_messages(message.conversation_id)
@@ -386,16 +408,19 @@ class ConversationService:
         data: dict[str, Any],
         actor: str | None = None,
     ) -> None:
-        await tx.add_event(
-            Event(
-                id=EventId(new_id()),
-                conversation_id=conversation.id,
-                customer_id=conversation.customer_id,
-                kind=kind,
-                data=data,
-                created_at=self.clock.now(),
-                actor=actor,
-            )
+        await tx.add_event(self._event(conversation, kind, data, actor))
+
+    def _event(
+        self, conversation: Conversation, kind: str, data: dict[str, Any], actor: str | None = None
+    ) -> Event:
+        return Event(
+            id=EventId(new_id()),
+            conversation_id=conversation.id,
+            customer_id=conversation.customer_id,
+            kind=kind,
+            data=data,
+            created_at=self.clock.now(),
+            actor=actor,
         )
 
     async def _announce(self, changes: _Changes) -> None:
@@ -422,6 +447,15 @@ class ConversationService:
         outgoing = [m for m in messages if m.sender is not Sender.CUSTOMER]
         if outgoing:
             await self.outbox.deliver(conversation, outgoing)
+
+
+def _opened_by(conversation: Conversation | None, token: str) -> Conversation:
+    """The conversation if ``token`` is its customer's; one error for absent and wrong alike."""
+    if conversation is None or not hmac.compare_digest(
+        conversation.token_hash, hash_token(token or "")
+    ):
+        raise NotFound("conversation_not_found", "No conversation with this id for this token.")
+    return conversation
 
 
 def _clean(text: str) -> str:

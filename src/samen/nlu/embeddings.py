@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 
 class Encoder(Protocol):
@@ -33,11 +33,13 @@ class UseEncoder:
         self._model: Any = USE(threads=threads)
         self._threads = threads
         self._lock = threading.Lock()
+        # Finding the BLAS libraries costs ~1.5 ms; do it once, not on every encode.
+        self._pools = ThreadpoolController()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
-        with self._lock, threadpool_limits(self._threads):
+        with self._lock, self._pools.limit(limits=self._threads):
             vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         norms[norms == 0] = 1.0

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from samen.clock import Clock
-from samen.conversations.models import State
 from samen.conversations.ports import Store
 
 DEFAULT_HANDLING_MINUTES = 6.0
@@ -39,27 +38,24 @@ class QueueEstimator:
     async def figures(self, queue: str) -> QueueFigures:
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            waiting = await tx.list_conversations(states=[State.QUEUED], queues=[queue], limit=1000)
-            recent = await tx.list_conversations(
-                states=[State.CLOSED], queues=[queue], since=now - timedelta(days=14), limit=200
-            )
+            stats = await tx.queue_statistics(queue, closed_since=now - timedelta(days=14))
         durations = [
-            (c.closed_at - c.queued_at).total_seconds() / 60
-            for c in recent
-            if c.closed_at and c.queued_at and c.closed_at > c.queued_at
+            (closed - queued).total_seconds() / 60
+            for queued, closed in stats.handled
+            if closed > queued
         ]
         median = statistics.median(durations) if len(durations) >= 3 else DEFAULT_HANDLING_MINUTES
         agents = max(1, self.available.get(queue, 1))
-        oldest = max(
-            ((now - c.queued_at).total_seconds() / 60 for c in waiting if c.queued_at), default=0.0
+        oldest = (
+            (now - stats.oldest_queued_at).total_seconds() / 60 if stats.oldest_queued_at else 0.0
         )
-        expected = max(1, round(median * (len(waiting) + 1) / agents))
+        expected = max(1, round(median * (stats.waiting + 1) / agents))
         return QueueFigures(
             queue=queue,
-            waiting=len(waiting),
-            oldest_wait_minutes=round(oldest, 1),
+            waiting=stats.waiting,
+            oldest_wait_minutes=round(max(oldest, 0.0), 1),
             median_handling_minutes=round(median, 1),
             available_agents=self.available.get(queue, 0),
             expected_wait_minutes=expected,
-            over_capacity=len(waiting) >= self.capacities.get(queue, 10_000),
+            over_capacity=stats.waiting >= self.capacities.get(queue, 10_000),
         )

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from samen.conversations.models import (
@@ -25,7 +25,19 @@ from samen.conversations.models import (
     Sender,
     State,
 )
+from samen.conversations.ports import QueueStatistics
 from samen.storage import tables as t
+
+# The statements of every message, built once: building one costs more than running it.
+_CONVERSATION = select(t.conversations).where(t.conversations.c.id == bindparam("wanted_id"))
+_CONVERSATION_FOR_UPDATE = _CONVERSATION.with_for_update()
+_UPDATE_CONVERSATION = update(t.conversations).where(t.conversations.c.id == bindparam("wanted_id"))
+_UPDATE_MESSAGE = update(t.messages).where(t.messages.c.id == bindparam("wanted_id"))
+_INSERT_NEXT_MESSAGE = insert(t.messages).values(
+    seq=select(func.coalesce(func.max(t.messages.c.seq), 0) + 1)
+    .where(t.messages.c.conversation_id == bindparam("seq_of"))
+    .scalar_subquery()
+)
 
 
 class SqlTransaction:
@@ -34,20 +46,22 @@ class SqlTransaction:
 
     # customers -----------------------------------------------------------------------------
     async def get_customer(self, customer_id: CustomerId) -> Customer | None:
-        row = (
-            await self.conn.execute(select(t.customers).where(t.customers.c.id == customer_id))
-        ).first()
-        if row is None:
-            return None
-        ids = await self.conn.execute(
-            select(t.identities.c.kind, t.identities.c.value)
-            .where(t.identities.c.customer_id == customer_id)
-            .order_by(t.identities.c.id)
+        # One query: the customer with their identities (an outer join; no identities is fine).
+        rows = list(
+            await self.conn.execute(
+                select(t.customers, t.identities.c.kind, t.identities.c.value)
+                .outerjoin(t.identities, t.identities.c.customer_id == t.customers.c.id)
+                .where(t.customers.c.id == customer_id)
+                .order_by(t.identities.c.id)
+            )
         )
+        if not rows:
+            return None
+        row = rows[0]
         return Customer(
             id=CustomerId(row.id),
             name=row.name,
-            identities=[Identity(kind, value) for kind, value in ids],
+            identities=[Identity(r.kind, r.value) for r in rows if r.kind is not None],
             created_at=row.created_at,
             profile=dict(row.profile or {}),
         )
@@ -97,18 +111,15 @@ class SqlTransaction:
     async def get_conversation(
         self, conversation_id: ConversationId, *, for_update: bool = False
     ) -> Conversation | None:
-        query = select(t.conversations).where(t.conversations.c.id == conversation_id)
-        if for_update and self.conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        row = (await self.conn.execute(query)).first()
+        locking = for_update and self.conn.dialect.name == "postgresql"
+        query = _CONVERSATION_FOR_UPDATE if locking else _CONVERSATION
+        row = (await self.conn.execute(query, {"wanted_id": conversation_id})).first()
         return _conversation(row._mapping) if row else None
 
     async def save_conversation(self, conversation: Conversation) -> None:
         values = _conversation_row(conversation)
-        values.pop("id")
-        await self.conn.execute(
-            update(t.conversations).where(t.conversations.c.id == conversation.id).values(**values)
-        )
+        values["wanted_id"] = values.pop("id")
+        await self.conn.execute(_UPDATE_CONVERSATION, values)
 
     async def list_conversations(
         self,
@@ -134,6 +145,29 @@ class SqlTransaction:
             query = query.where(c.created_at >= since)
         query = query.order_by(c.created_at.desc()).limit(limit)
         return [_conversation(row._mapping) for row in await self.conn.execute(query)]
+
+    async def queue_statistics(self, queue: str, closed_since: datetime) -> QueueStatistics:
+        c = t.conversations.c
+        waiting, oldest = (
+            await self.conn.execute(
+                select(func.count(), func.min(c.queued_at)).where(
+                    and_(c.state == str(State.QUEUED), c.queue == queue)
+                )
+            )
+        ).one()
+        handled = await self.conn.execute(
+            select(c.queued_at, c.closed_at)
+            .where(
+                and_(c.state == str(State.CLOSED), c.queue == queue, c.created_at >= closed_since)
+            )
+            .order_by(c.created_at.desc())
+            .limit(200)
+        )
+        return QueueStatistics(
+            waiting=int(waiting or 0),
+            oldest_queued_at=oldest,
+            handled=[(q, e) for q, e in handled if q and e],
+        )
 
     async def add_reference(self, conversation_id: ConversationId, kind: str, value: str) -> None:
         existing = await self.conn.execute(
@@ -164,35 +198,37 @@ class SqlTransaction:
 
     # messages ------------------------------------------------------------------------------
     async def add_message(self, message: Message) -> None:
-        seq = (
+        await self.add_messages([message])
+
+    async def add_messages(self, messages: Sequence[Message]) -> None:
+        """Append messages to their conversations in order (one conversation per call)."""
+        if not messages:
+            return
+        conversation_ids = {m.conversation_id for m in messages}
+        assert len(conversation_ids) == 1, "messages of one conversation at a time"
+        if len(messages) == 1:
+            # The common case in one statement: the next number is computed by the database.
+            row = _message_row(messages[0], None)
+            del row["seq"]
+            row["seq_of"] = row["conversation_id"]
+            await self.conn.execute(_INSERT_NEXT_MESSAGE, row)
+            return
+        last = (
             await self.conn.execute(
                 select(func.coalesce(func.max(t.messages.c.seq), 0)).where(
-                    t.messages.c.conversation_id == message.conversation_id
+                    t.messages.c.conversation_id == messages[0].conversation_id
                 )
             )
         ).scalar_one()
         await self.conn.execute(
-            insert(t.messages).values(
-                id=message.id,
-                conversation_id=message.conversation_id,
-                seq=seq + 1,
-                sender=str(message.sender),
-                text=message.text,
-                language=message.language,
-                author_id=message.author_id,
-                author_name=message.author_name,
-                client_id=message.client_id,
-                channel_message_id=message.channel_message_id,
-                metadata=message.metadata,
-                created_at=message.created_at,
-            )
+            insert(t.messages),
+            [_message_row(m, last + i) for i, m in enumerate(messages, start=1)],
         )
 
     async def update_message_metadata(self, message: Message) -> None:
         await self.conn.execute(
-            update(t.messages)
-            .where(t.messages.c.id == message.id)
-            .values(metadata=message.metadata, language=message.language)
+            _UPDATE_MESSAGE,
+            {"wanted_id": message.id, "metadata": message.metadata, "language": message.language},
         )
 
     async def find_message_by_client_id(
@@ -223,16 +259,25 @@ class SqlTransaction:
 
     # events --------------------------------------------------------------------------------
     async def add_event(self, event: Event) -> None:
+        await self.add_events([event])
+
+    async def add_events(self, events: Sequence[Event]) -> None:
+        if not events:
+            return
         await self.conn.execute(
-            insert(t.events).values(
-                id=event.id,
-                conversation_id=event.conversation_id,
-                customer_id=event.customer_id,
-                kind=event.kind,
-                data=event.data,
-                actor=event.actor,
-                created_at=event.created_at,
-            )
+            insert(t.events),
+            [
+                {
+                    "id": e.id,
+                    "conversation_id": e.conversation_id,
+                    "customer_id": e.customer_id,
+                    "kind": e.kind,
+                    "data": e.data,
+                    "actor": e.actor,
+                    "created_at": e.created_at,
+                }
+                for e in events
+            ],
         )
 
     async def list_events(
@@ -336,6 +381,23 @@ def _conversation(row: Any) -> Conversation:
         route=row["route"],
         context=dict(row["context"] or {}),
     )
+
+
+def _message_row(m: Message, seq: Any) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "conversation_id": m.conversation_id,
+        "seq": seq,
+        "sender": str(m.sender),
+        "text": m.text,
+        "language": m.language,
+        "author_id": m.author_id,
+        "author_name": m.author_name,
+        "client_id": m.client_id,
+        "channel_message_id": m.channel_message_id,
+        "metadata": m.metadata,
+        "created_at": m.created_at,
+    }
 
 
 def _message(row: Any) -> Message:

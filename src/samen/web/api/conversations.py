@@ -91,14 +91,14 @@ async def send_message(
     request: Request,
     authorization: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
-    service = _service(request)
-    await service.authorise(conversation_id, _token(authorization))
-    result = await service.receive(conversation_id, body.text, client_id=body.client_id)
-    messages = await service.messages(conversation_id)
+    result = await _service(request).receive(
+        conversation_id, body.text, token=_token(authorization), client_id=body.client_id
+    )
+    # The conversation without its messages: the client has them (GET reads them all back).
     return {
         "message": message_view(result.message),
         "replies": [message_view(m) for m in result.replies],
-        "conversation": conversation_view(result.conversation, messages),
+        "conversation": conversation_view(result.conversation),
         "duplicate": result.duplicate,
     }
 
