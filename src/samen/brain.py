@@ -8,7 +8,6 @@ conversation's context, and returns an ``Outcome`` that ``ConversationService`` 
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import re
 from typing import Any
@@ -20,6 +19,7 @@ from samen.clock import Clock
 from samen.conversations.handler import NO_AUTOMATIC_ANSWER, Outcome, Turn
 from samen.conversations.models import Conversation, Customer, Priority, Reply, Sender, State
 from samen.conversations.ports import Store
+from samen.nlu.batching import ParseBatcher
 from samen.nlu.models import OUT_OF_SCOPE, ParseResult
 from samen.nlu.pipeline import ParseContext, Understanding
 from samen.routing.engine import Decision, RoutingEngine
@@ -49,6 +49,7 @@ class Brain:
         queues: QueueEstimator,
     ) -> None:
         self.understanding = understanding
+        self.parser = ParseBatcher(understanding)  # concurrent messages share one parse
         self.engine = engine
         self.bot = bot
         self.texts = texts
@@ -65,8 +66,7 @@ class Brain:
         conversation = turn.conversation
         context = copy.deepcopy(conversation.context)
         hint = conversation.language or self.tenant.default_language
-        parse = await asyncio.to_thread(
-            self.understanding.parse,
+        parse = await self.parser.parse(
             turn.message.text,
             ParseContext(
                 language=hint, earlier_frustration=tuple(context.get("frustration", []))[-5:]
@@ -151,9 +151,7 @@ class Brain:
             ConversationId(new_id()), customer.id, channel, State.BOT, now, now
         )
         message = Message(MessageId(new_id()), conversation.id, Sender.CUSTOMER, text, now)
-        parse = await asyncio.to_thread(
-            self.understanding.parse, text, ParseContext(language=self.tenant.default_language)
-        )
+        parse = await self.parser.parse(text, ParseContext(language=self.tenant.default_language))
         context: dict[str, Any] = {"frustration": [parse.frustration]}
         history = await self._history(conversation)
         facts = self._facts(
