@@ -18,8 +18,9 @@ Lead paragraph.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,32 @@ import yaml
 from samen.errors import ConfigError
 
 _FRONT = re.compile(r"\A---\s*\n(?P<meta>.*?)\n---\s*\n(?P<body>.*)\Z", re.S)
+_SLUG = re.compile(r"\A[a-z0-9][a-z0-9_-]{0,99}\Z")
 REQUIRED = ("id", "title", "language")
+FIELDS = (
+    "id", "title", "language", "tags", "intents", "owner", "last_reviewed", "translation_of",
+    "url", "body",
+)  # fmt: skip
+MAX_BODY_CHARS = 60_000
+
+
+class ArticleError(ConfigError):
+    """An article that cannot be used as written: says which file (or request) and which field.
+
+    ``ArticleError("modem.nl.md", "language", "is required")`` reads
+    "modem.nl.md: language: is required."
+    """
+
+    code = "invalid_article"
+
+    def __init__(self, source: str, field_name: str, problem: str) -> None:
+        super().__init__(
+            "invalid_article",
+            f"{source}: {field_name}: {problem}.",
+            source=source,
+            field=field_name,
+        )
+        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,44 +105,78 @@ class Article:
         }
 
 
-def parse_article(text: str, source: str = "article") -> Article:
+def parse_article(
+    text: str, source: str = "article", languages: Collection[str] | None = None
+) -> Article:
+    """An article from Markdown with front matter; an ``ArticleError`` names the file and field."""
     match = _FRONT.match(text.replace("\r\n", "\n"))
     if not match:
-        raise ConfigError(
-            "invalid_article", f"{source}: an article starts with '---' front matter."
-        )
+        raise ArticleError(source, "front matter", "an article starts with '---' front matter")
     try:
         meta = yaml.safe_load(match.group("meta")) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(
-            "invalid_article", f"{source}: front matter is not valid YAML: {exc}"
-        ) from exc
-    missing = [key for key in REQUIRED if not meta.get(key)]
-    if missing:
-        raise ConfigError("invalid_article", f"{source}: front matter lacks {', '.join(missing)}.")
-    reviewed = meta.get("last_reviewed")
-    if isinstance(reviewed, str):
-        try:
-            reviewed = date.fromisoformat(reviewed)
-        except ValueError as exc:
-            raise ConfigError("invalid_article", f"{source}: last_reviewed is not a date.") from exc
-    return Article(
-        id=str(meta["id"]),
-        title=str(meta["title"]),
-        language=str(meta["language"]),
-        body=match.group("body").strip(),
-        tags=[str(t) for t in meta.get("tags") or []],
-        intents=[str(i) for i in meta.get("intents") or []],
-        owner=meta.get("owner"),
-        last_reviewed=reviewed if isinstance(reviewed, date) else None,
-        translation_of=meta.get("translation_of"),
-        url=meta.get("url"),
+        problem = f"not valid YAML ({str(exc).splitlines()[0]})"
+        raise ArticleError(source, "front matter", problem) from exc
+    if not isinstance(meta, dict):
+        raise ArticleError(source, "front matter", "is not a set of 'field: value' lines")
+    return article_from_fields({**meta, "body": match.group("body")}, source, languages)
+
+
+def article_from_fields(
+    fields: Mapping[str, Any], source: str = "article", languages: Collection[str] | None = None
+) -> Article:
+    """Validate an article's fields (front matter plus ``body``, or an API request's body)."""
+    unknown = sorted(set(fields) - set(FIELDS))
+    if unknown:
+        raise ArticleError(source, unknown[0], f"unknown field (known: {', '.join(FIELDS)})")
+    for key in REQUIRED:
+        if fields.get(key) in (None, ""):
+            raise ArticleError(source, key, "is required")
+    article_id = _slug(fields["id"], source, "id")
+    language = str(fields["language"]).strip().lower()
+    if languages is not None and language not in languages:
+        raise ArticleError(source, "language", f"'{language}' is not one of {', '.join(languages)}")
+    title = str(fields["title"]).strip()
+    if len(title) > 200:
+        raise ArticleError(source, "title", "is longer than 200 characters")
+    body = str(fields.get("body") or "").strip()
+    article = Article(
+        id=article_id,
+        title=title,
+        language=language,
+        body=body,
+        tags=_words(fields.get("tags"), source, "tags"),
+        intents=_words(fields.get("intents"), source, "intents"),
+        owner=_text(fields.get("owner"), source, "owner"),
+        last_reviewed=_date(fields.get("last_reviewed"), source),
+        translation_of=(
+            _slug(fields["translation_of"], source, "translation_of")
+            if fields.get("translation_of")
+            else None
+        ),
+        url=_text(fields.get("url"), source, "url"),
     )
+    if not article.passages():
+        raise ArticleError(source, "body", "is empty: an article needs text to answer from")
+    if len(body) > MAX_BODY_CHARS:
+        raise ArticleError(source, "body", f"is longer than {MAX_BODY_CHARS} characters")
+    return article
 
 
-def load_folder(folder: Path) -> list[Article]:
+def to_markdown(article: Article) -> str:
+    """The article as a file ``parse_article`` reads back to the same article."""
+    meta = {k: v for k, v in article.as_dict().items() if k != "body"}
+    meta["last_reviewed"] = article.last_reviewed  # YAML's own date, not a quoted string
+    front = yaml.safe_dump(
+        meta, allow_unicode=True, sort_keys=False, width=100, default_flow_style=None
+    )
+    return f"---\n{front}---\n{article.body}\n"
+
+
+def load_folder(folder: Path, languages: Collection[str] | None = None) -> list[Article]:
     articles = [
-        parse_article(p.read_text(encoding="utf-8"), str(p)) for p in sorted(folder.glob("*.md"))
+        parse_article(p.read_text(encoding="utf-8"), str(p), languages)
+        for p in sorted(folder.glob("*.md"))
     ]
     seen: set[str] = set()
     for article in articles:
@@ -124,3 +184,46 @@ def load_folder(folder: Path) -> list[Article]:
             raise ConfigError("invalid_article", f"Two articles share the id '{article.id}'.")
         seen.add(article.id)
     return articles
+
+
+def _slug(value: object, source: str, field_name: str) -> str:
+    text = str(value).strip()
+    if not _SLUG.match(text):
+        raise ArticleError(
+            source, field_name, f"'{text[:60]}' is not a slug (a-z, 0-9, '-' or '_', at most 100)"
+        )
+    return text
+
+
+def _words(value: object, source: str, field_name: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        raise ArticleError(source, field_name, "is a list, like [modem, wifi]")
+    words = [str(v).strip() for v in value]
+    if any(not w or len(w) > 100 for w in words):
+        raise ArticleError(source, field_name, "holds an empty or over-long entry")
+    return words
+
+
+def _text(value: object, source: str, field_name: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str | int | float):
+        raise ArticleError(source, field_name, "is a piece of text")
+    return str(value).strip()[:500]
+
+
+def _date(value: object, source: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ArticleError(
+            source, "last_reviewed", f"'{value}' is not a date (YYYY-MM-DD)"
+        ) from None
