@@ -22,7 +22,12 @@ from samen.tenant import Tenant
 
 if TYPE_CHECKING:
     from samen.bot.connectors import Backend
+    from samen.bot.generation import AnswerWriter
+    from samen.bot.knowledge import KnowledgeBase
+    from samen.bot.library import KnowledgeLibrary
+    from samen.bot.live import LiveKnowledge
     from samen.brain import Brain
+    from samen.nlu.embeddings import Encoder
     from samen.nlu.store import ModelStore
 
 log = logging.getLogger(__name__)
@@ -71,11 +76,13 @@ async def build(
     store = SqlStore(engine)
     broker = make_broker(settings)
     channels = ChannelRegistry()
-    extras: dict[str, Any] = {}
+    extras: dict[str, Any] = {"knowledge": await open_knowledge(tenant, store, clock)}
     if handler is None:
         brain = await build_brain(settings, tenant, store, clock)
+        _one_blas_thread()  # after the model is loaded: its libraries are known only then
         extras["brain"] = brain
         handler = brain
+        wire_knowledge(extras, brain)
     conversations = ConversationService(
         store,
         handler,
@@ -94,6 +101,19 @@ async def build(
 
     attach_voice(container)  # Twilio webhooks always; speech loads on the first audio
     return container
+
+
+def _one_blas_thread() -> None:
+    """A server parses many small messages at once: one BLAS/OpenMP thread per call.
+
+    With the default (a thread per core) every tiny matrix product wakes a second thread that
+    spins while it waits; measured on 2 cores, a message cost 35 ms of CPU instead of 12. The
+    limit holds for the whole process (training a model is a CLI job in its own process) and
+    covers the libraries loaded so far, so it runs once the model is loaded.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
 
 
 async def build_agents(container: Container) -> None:
@@ -129,7 +149,6 @@ async def build_brain(settings: Settings, tenant: Tenant, store: SqlStore, clock
     """Understanding, routing, the bot and its connector, from the tenant's folder."""
     from samen.bot.dialogue import Bot
     from samen.bot.flowkit import FlowKit
-    from samen.bot.knowledge import KnowledgeBase
     from samen.bot.texts import Texts
     from samen.brain import Brain
     from samen.nlu.language import LanguageDetector
@@ -142,22 +161,70 @@ async def build_brain(settings: Settings, tenant: Tenant, store: SqlStore, clock
     understanding = Understanding(models.current, LanguageDetector(tenant.languages), clock)
     policy = Policy.load(tenant.path("routing.yml"), set(tenant.queues))
     texts = Texts.load(tenant.path("texts.yml"), tenant.default_language)
-    knowledge = await asyncio.to_thread(
-        KnowledgeBase.from_folder, tenant.path("knowledge"), models.encoder
-    )
+    knowledge, live = await load_knowledge(store, models.encoder)
     backend = await connect_backend(settings, tenant, store, clock)
     kit = FlowKit(texts, backend, clock, tenant.zone)
     queues = QueueEstimator(store, clock, {q.name: q.capacity for q in tenant.queues.values()})
     return Brain(
         understanding,
         RoutingEngine(policy),
-        Bot(kit, knowledge),
+        Bot(kit, knowledge, live, answer_writer(settings)),
         texts,
         tenant,
         store,
         clock,
         queues,
     )
+
+
+async def open_knowledge(tenant: Tenant, store: SqlStore, clock: Clock) -> KnowledgeLibrary:
+    """The knowledge base in the database; on a database that never held articles, the tenant's
+    ``knowledge/`` folder is imported first (afterwards the database is the source of truth)."""
+    from samen.bot.library import KnowledgeLibrary
+    from samen.storage.articles import SqlArticles
+
+    library = KnowledgeLibrary(SqlArticles(store), clock, tenant.languages)
+    if await library.seed(tenant.path("knowledge")):
+        log.info("Knowledge base imported from %s.", tenant.path("knowledge"))
+    return library
+
+
+async def load_knowledge(store: SqlStore, encoder: Encoder) -> tuple[KnowledgeBase, LiveKnowledge]:
+    """The bot's index over the stored articles, and what keeps it in step with them."""
+    from samen.bot.knowledge import KnowledgeBase
+    from samen.bot.live import LiveKnowledge
+    from samen.storage.articles import SqlArticles
+
+    articles = SqlArticles(store)
+    revision = await articles.revision()
+    stored = [s.article for s in await articles.all()]
+    knowledge = await asyncio.to_thread(KnowledgeBase.from_articles, stored, encoder)
+    return knowledge, LiveKnowledge(knowledge, articles, revision)
+
+
+def answer_writer(settings: Settings) -> AnswerWriter | None:
+    """The generative mode's writer when ``SAMEN_LLM_URL`` is set; off otherwise."""
+    if not settings.llm_url:
+        return None
+    from samen.bot.generation import OpenAiCompatibleWriter
+
+    return OpenAiCompatibleWriter(
+        settings.llm_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key,
+        timeout=settings.llm_timeout_seconds,
+    )
+
+
+def wire_knowledge(extras: dict[str, Any], brain: Brain) -> None:
+    """Edits through the library re-index this process's bot at once; the writer's connections
+    close with the container."""
+    if brain.bot.live is not None:
+        extras["knowledge"].on_change(brain.bot.live.reload)
+    writer = brain.bot.writer
+    close = getattr(writer, "aclose", None)
+    if close is not None:
+        extras.setdefault("closers", []).append(close)
 
 
 async def ensure_model(settings: Settings, tenant: Tenant) -> ModelStore:
