@@ -41,8 +41,12 @@ class Settings(BaseSettings):
     email_address: str | None = None
 
     twilio_auth_token: str | None = None
-    llm_url: str | None = None
+    llm_url: str | None = Field(
+        default=None, description="An OpenAI-compatible endpoint: knowledge answers written by it."
+    )
     llm_model: str = "default"
+    llm_api_key: str | None = None
+    llm_timeout_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator("data_dir", "tenant_dir", "models_dir", mode="before")
     @classmethod

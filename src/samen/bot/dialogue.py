@@ -12,7 +12,9 @@ from typing import Any
 
 from samen.bot.changes import cancel_subscription, change_address, reset_password
 from samen.bot.flowkit import Flow, FlowKit, awaits_entity, postcode_answer
-from samen.bot.knowledge import KnowledgeBase
+from samen.bot.generation import AnswerWriter, sources_of, write_grounded
+from samen.bot.knowledge import MIN_SCORE, KnowledgeBase
+from samen.bot.live import LiveKnowledge
 from samen.bot.lookups import (
     download_document,
     invoice_question,
@@ -42,10 +44,18 @@ _ANSWER_STEPS = {"confirm", "invoice_answered", "step_result"}
 
 
 class Bot:
-    def __init__(self, kit: FlowKit, knowledge: KnowledgeBase) -> None:
+    def __init__(
+        self,
+        kit: FlowKit,
+        knowledge: KnowledgeBase,
+        live: LiveKnowledge | None = None,
+        writer: AnswerWriter | None = None,
+    ) -> None:
         self.kit = kit
         self.texts = kit.texts
         self.knowledge = knowledge
+        self.live = live  # keeps ``knowledge`` in step with the article store
+        self.writer = writer  # the optional generative mode
 
     async def respond(self, turn: BotTurn) -> BotResult:
         result = BotResult()
@@ -158,10 +168,14 @@ class Bot:
         await self._knowledge(turn, result, intent)
 
     async def _knowledge(self, turn: BotTurn, result: BotResult, intent: str) -> None:
+        if self.live is not None:
+            await self.live.fresh()
         vector = turn.parse.signals.get("vector")
-        answer = self.knowledge.answer(
-            turn.text, turn.language, intent if intent != OUT_OF_SCOPE else None, vector
+        hint = intent if intent != OUT_OF_SCOPE else None
+        hits = self.knowledge.search(
+            turn.text, turn.language, hint, vector, top=3 if self.writer else 1
         )
+        answer = self.knowledge.answer_from(hits)
         if answer is None:
             if intent == OUT_OF_SCOPE:
                 self.kit.say(result, turn, "fallback")
@@ -170,17 +184,28 @@ class Bot:
                 turn.state["offered"] = turn.escalation_queue or "care"
             result.fallback = True
             return
-        source = self.texts.say("kb_source", turn.language, title=answer.article.title)
-        result.say(f"{answer.text}\n\n{source}", source=answer.source(), sources=[answer.source()])
-        result.events.append(
-            (
-                "action",
-                {
-                    "action": "knowledge_answer",
-                    "article": answer.article.id,
-                    "heading": answer.heading,
-                    "score": round(answer.score, 3),
-                },
+        event: dict[str, Any] = {
+            "action": "knowledge_answer",
+            "article": answer.article.id,
+            "heading": answer.heading,
+            "score": round(answer.score, 3),
+        }
+        grounded = None
+        if self.writer is not None:  # only now: never asked when retrieval found nothing
+            sources = sources_of(hits, MIN_SCORE)
+            grounded = await write_grounded(self.writer, turn.text, turn.language, sources)
+        if grounded is not None:
+            titles = "; ".join(f"[{s.number}] {s.title}" for s in grounded.cited)
+            source = self.texts.say("kb_source", turn.language, title=titles)
+            views = [s.view() for s in grounded.cited]
+            result.say(
+                f"{grounded.text}\n\n{source}", source=views[0], sources=views, generated=True
             )
-        )
+            event.update(generated=True, cited=[s.article_id for s in grounded.cited])
+        else:
+            source = self.texts.say("kb_source", turn.language, title=answer.article.title)
+            result.say(
+                f"{answer.text}\n\n{source}", source=answer.source(), sources=[answer.source()]
+            )
+        result.events.append(("action", event))
         result.resolved = True

@@ -38,7 +38,10 @@ class KnowledgeBase:
 
     @classmethod
     def from_folder(cls, folder: Path, encoder: Encoder) -> KnowledgeBase:
-        articles = load_folder(folder) if folder.exists() else []
+        return cls.from_articles(load_folder(folder) if folder.exists() else [], encoder)
+
+    @classmethod
+    def from_articles(cls, articles: list[Article], encoder: Encoder) -> KnowledgeBase:
         key = tuple((a.id, hash(a.body), a.title) for a in articles)
         cached = _INDEXES.get(key)
         if cached is None or cached.encoder is not encoder:
@@ -50,10 +53,18 @@ class KnowledgeBase:
         knowledge.articles, knowledge.encoder, knowledge.retriever = list(articles), encoder, cached.retriever
         return knowledge
 
+    def index(self, articles: list[Article]) -> Retriever:
+        """A new index over ``articles``, encoding only passages this one does not hold yet
+        (slow: run it in a worker thread, then ``use`` it)."""
+        return Retriever(articles, self.encoder, known=self.retriever.vectors())
+
+    def use(self, articles: list[Article], retriever: Retriever) -> None:
+        """Answer from now on from ``articles``: a search running meanwhile sees the old index."""
+        self.retriever, self.articles = retriever, articles
+
     def replace(self, articles: list[Article]) -> None:
         """Swap in a new set of articles (after an import or an edit through the API)."""
-        retriever = Retriever(articles, self.encoder)
-        self.articles, self.retriever = articles, retriever
+        self.use(articles, self.index(articles))
 
     def search(
         self,
@@ -72,7 +83,11 @@ class KnowledgeBase:
         intent: str | None = None,
         vector: np.ndarray | None = None,
     ) -> Answer | None:
-        hits = self.search(question, language, intent, vector, top=1)
+        return self.answer_from(self.search(question, language, intent, vector, top=1))
+
+    @staticmethod
+    def answer_from(hits: list[Hit]) -> Answer | None:
+        """The best hit as an answer, or ``None`` when it is not good enough to give."""
         if not hits or hits[0].score < MIN_SCORE:
             return None
         best = hits[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -210,7 +210,14 @@ class _Bm25:
 
 
 class Retriever:
-    def __init__(self, articles: Sequence[Article], encoder: Encoder) -> None:
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        encoder: Encoder,
+        known: Mapping[str, np.ndarray] | None = None,
+    ) -> None:
+        """``known``: embeddings of passages already indexed (``vectors()`` of the index this
+        one replaces), so an edit re-encodes only the passages it changed."""
         self.encoder = encoder
         self.articles = {a.id: a for a in articles}
         self.passages: list[Passage] = [p for a in articles for p in a.passages()]
@@ -220,7 +227,8 @@ class Retriever:
             for p in self.passages
         ]
         self._bm25 = _Bm25(docs)
-        self._vectors = encoder.encode([self._document(p) for p in self.passages])
+        self._texts = [self._document(p) for p in self.passages]
+        self._vectors = _encode(encoder, self._texts, known or {})
         # Within an article the passage is chosen on its own words and heading, without the
         # article's title and tags that every passage of it shares.
         own = [
@@ -228,6 +236,10 @@ class Retriever:
             for p in self.passages
         ]
         self._own_bm25 = _Bm25(own)
+
+    def vectors(self) -> dict[str, np.ndarray]:
+        """Each passage's indexed text with its embedding."""
+        return dict(zip(self._texts, self._vectors, strict=True))
 
     def _document(self, passage: Passage) -> str:
         article = self.articles[passage.article_id]
@@ -312,3 +324,11 @@ class Retriever:
                 )
             )
         return hits
+
+
+def _encode(encoder: Encoder, texts: list[str], known: Mapping[str, np.ndarray]) -> np.ndarray:
+    missing = list(dict.fromkeys(t for t in texts if t not in known))
+    if not texts or len(missing) == len(texts):
+        return encoder.encode(texts)
+    fresh = dict(zip(missing, encoder.encode(missing), strict=True)) if missing else {}
+    return np.stack([known[t] if t in known else fresh[t] for t in texts])

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from samen import __version__
 from samen.bootstrap import Container
 from samen.web import errors
-from samen.web.api import agent, agent_account, conversations, nlu
+from samen.web.api import agent, agent_account, conversations, knowledge, nlu
 from samen.web.limits import BodySizeLimit
 
 STATIC = Path(__file__).parent / "static"
@@ -45,6 +45,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(nlu.router)
     app.include_router(agent.router)
     app.include_router(agent_account.router)
+    app.include_router(knowledge.router)
     from samen.channels.voice.routes import router as voice_router
 
     app.include_router(voice_router)
