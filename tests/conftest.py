@@ -215,10 +215,17 @@ class Chat:
         self.last: dict = {}
 
     @classmethod
-    async def open(cls, client: httpx.AsyncClient, locale: str = "nl", **customer: str) -> Chat:
-        response = await client.post(
-            "/api/v1/conversations", json={"channel": "web", "locale": locale, "customer": customer}
-        )
+    async def open(
+        cls,
+        client: httpx.AsyncClient,
+        locale: str = "nl",
+        identity_token: str | None = None,
+        **customer: str,
+    ) -> Chat:
+        body = {"channel": "web", "locale": locale, "customer": customer}
+        if identity_token is not None:
+            body["identity_token"] = identity_token
+        response = await client.post("/api/v1/conversations", json=body)
         assert response.status_code == 201, response.text
         return cls(client, response.json())
 
@@ -243,8 +250,10 @@ class Chat:
 
 @pytest.fixture
 def chat(demo_client: httpx.AsyncClient):
-    async def open_chat(locale: str = "nl", **customer: str) -> Chat:
-        return await Chat.open(demo_client, locale, **customer)
+    async def open_chat(
+        locale: str = "nl", identity_token: str | None = None, **customer: str
+    ) -> Chat:
+        return await Chat.open(demo_client, locale, identity_token, **customer)
 
     return open_chat
 

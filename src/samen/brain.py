@@ -60,6 +60,14 @@ class Brain:
 
     async def opening(self, conversation: Conversation, customer: Customer) -> list[Reply]:
         language = self.texts.language(conversation.language)
+        identity = conversation.context.get("identity")
+        if identity:  # signed in on the company's site: greet them by name
+            backend = self.bot.kit.backend
+            known = await backend.find_customer(customer_number=identity["customer_number"])
+            if known is not None:
+                name = known.name.split()[0]
+                text = self.texts.say("welcome_identified", language, name=name)
+                return [Reply(text, metadata={"kind": "disclosure"})]
         return [Reply(self.texts.say("welcome", language), metadata={"kind": "disclosure"})]
 
     async def handle(self, turn: Turn) -> Outcome:
@@ -96,6 +104,7 @@ class Brain:
             channel=conversation.channel,
             email=turn.customer.identity("email"),
             phone=turn.customer.identity("phone"),
+            identified=(context.get("identity") or {}).get("customer_number"),
         )
         continuing = self.bot.continuing(bot_turn)
         if continuing and context.get("topic") != continuing and parse.intent.name != continuing:

@@ -9,6 +9,9 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEMO_TENANT = Path(__file__).parent / "demo"
+# The demo's identity-token secret is public on purpose: the demo site signs tokens for its
+# fictional customers with it. A real tenant sets its own SAMEN_IDENTITY_SECRET.
+DEMO_IDENTITY_SECRET = "polderlink-demo-identity-secret"
 
 
 def default_data_dir() -> Path:
@@ -31,6 +34,9 @@ class Settings(BaseSettings):
     tenant_dir: Path = Field(default=DEMO_TENANT, description="The tenant's configuration folder.")
     models_dir: Path | None = Field(default=None, description="Trained models; default: data dir.")
     secret_key: str | None = Field(default=None, description="Signs sessions; generated if absent.")
+    identity_secret: str | None = Field(
+        default=None, description="Shared with the company's site, which signs identity tokens."
+    )
     max_request_bytes: int = Field(default=256_000, ge=1024)
     messages_per_window: int = Field(default=20, ge=1)
     message_window_seconds: float = Field(default=10.0, gt=0)
@@ -69,6 +75,15 @@ class Settings(BaseSettings):
             return self.public_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
         return f"http://{host}:{self.port}"
+
+    def resolved_identity_secret(self) -> str | None:
+        """The identity-token secret: the configured one, the demo's for the demo, else none
+        (then every identity token is refused)."""
+        if self.identity_secret:
+            return self.identity_secret
+        if self.tenant_dir.resolve() == DEMO_TENANT.resolve():
+            return DEMO_IDENTITY_SECRET
+        return None
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept in the data dir."""

@@ -39,12 +39,20 @@ class FlowKit:
     ) -> CustomerRecord | None:
         """The verified customer, or None after asking for what is missing (number, postcode).
 
-        Verification is customer number plus the postcode of their address; once done it holds
-        for the rest of the conversation.
+        Verification is customer number plus the postcode of their address, or a signed
+        identity token from the company's site; once done it holds for the rest of the
+        conversation.
         """
         known = turn.state.get("verified")
         if known:
-            return await self.backend.find_customer(customer_number=known)
+            customer = await self.backend.find_customer(customer_number=known)
+            if customer is not None:
+                return customer
+            turn.state.pop("verified")  # gone from the company's system: ask again
+        if turn.identified and not turn.state.get("identity_unknown"):
+            customer = await self._signed_in(turn, result, flow)
+            if customer is not None:
+                return customer
         data = flow.setdefault("data", {})
         number = turn.entity("customer_number") or data.get("customer_number")
         postcode = postcode_answer(turn) if flow.get("await") == "verify_postcode" else None
@@ -79,6 +87,37 @@ class FlowKit:
             ("action", {"action": "verified", "customer_number": customer.customer_number})
         )
         self.say(result, turn, "verified", name=customer.name.split()[0])
+        flow["await"] = None
+        return customer
+
+    async def _signed_in(
+        self, turn: BotTurn, result: BotResult, flow: dict[str, Any]
+    ) -> CustomerRecord | None:
+        """The customer the company's site vouched for, said out loud so they know who we think
+        they are; None (and the usual questions) when the company's system does not know them."""
+        customer = await self.backend.find_customer(customer_number=str(turn.identified))
+        if customer is None:
+            turn.state["identity_unknown"] = True
+            return None
+        turn.state["verified"] = customer.customer_number
+        turn.state["verified_by"] = "identity_token"
+        result.events.append(
+            (
+                "action",
+                {
+                    "action": "verified",
+                    "customer_number": customer.customer_number,
+                    "by": "identity_token",
+                },
+            )
+        )
+        self.say(
+            result,
+            turn,
+            "verified_by_login",
+            name=customer.name,
+            customer_number=customer.customer_number,
+        )
         flow["await"] = None
         return customer
 

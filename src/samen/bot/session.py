@@ -18,6 +18,8 @@ class BotTurn:
     email: str | None = None
     phone: str | None = None
     escalation_queue: str | None = None  # for bot-first intents: who takes over if unresolved
+    # The customer number the company's site vouched for with a signed identity token.
+    identified: str | None = None
 
     @property
     def text(self) -> str:

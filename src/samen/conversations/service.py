@@ -118,10 +118,12 @@ class ConversationService:
         references: Sequence[tuple[str, str]] = (),
         greet: bool = True,
         token: str | None = None,
+        context: dict[str, Any] | None = None,
     ) -> tuple[Conversation, str, list[Message]]:
         """Open a conversation; returns it, the customer's secret token and the opening messages.
 
-        A channel may bring its own ``token`` (e-mail derives one it can put in a link later).
+        A channel may bring its own ``token`` (e-mail derives one it can put in a link later),
+        and a starting ``context`` (a signed identity: ``{"identity": {...}}``).
         """
         token = token or secrets.token_urlsafe(24)
         now = self.clock.now()
@@ -138,6 +140,7 @@ class ConversationService:
                 locale=locale,
                 language=(locale or "").split("-")[0].lower() or None,
                 subject=subject,
+                context=dict(context or {}),
             )
             await tx.add_conversation(conversation)
             for kind, value in references:

@@ -6,8 +6,6 @@ created and filled on first start, apart from Samen's schema and migrations.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from datetime import UTC, date, datetime
 from typing import Any
@@ -39,9 +37,11 @@ from samen.bot.connectors import (
 from samen.bot.formats import mask_email
 from samen.clock import Clock
 from samen.demo import seed
+from samen.demo.documents import DocumentFile, DocumentLinks, contract_file, invoice_file
 from samen.storage.database import lock_schema
 from samen.storage.tables import UtcDateTime
 
+CONTRACT_START = date(2025, 3, 1)  # every demo customer's current contract began then
 demo_metadata = MetaData()
 customers = Table(
     "demo_customers",
@@ -120,7 +120,7 @@ class DemoBackend:
         self.engine = engine
         self.clock = clock
         self.base_url = base_url.rstrip("/")
-        self._secret = secret.encode()
+        self.links = DocumentLinks(secret, clock, base_url)
 
     async def prepare(self) -> None:
         """Create the demo tables and fill them once."""
@@ -248,7 +248,7 @@ class DemoBackend:
                 "invoice",
                 f"Factuur {i.number}",
                 i.issued_on,
-                self.document_url(f"inv-{i.number}"),
+                self.links.url(f"inv-{i.number}"),
             )
             for i in await self.invoices_of(customer_number)
         ]
@@ -258,19 +258,29 @@ class DemoBackend:
                 customer_number,
                 "contract",
                 "Contract en algemene voorwaarden",
-                date(2025, 3, 1),
-                self.document_url(f"contract-{customer_number}"),
+                CONTRACT_START,
+                self.links.url(f"contract-{customer_number}"),
             )
         )
         return documents
 
-    def document_url(self, document_id: str) -> str:
-        signature = hmac.new(self._secret, document_id.encode(), hashlib.sha256).hexdigest()[:24]
-        return f"{self.base_url}/demo/documents/{document_id}?sig={signature}"
-
-    def valid_document_signature(self, document_id: str, signature: str) -> bool:
-        expected = hmac.new(self._secret, document_id.encode(), hashlib.sha256).hexdigest()[:24]
-        return hmac.compare_digest(expected, signature)
+    async def document_file(self, document_id: str) -> DocumentFile | None:
+        """The file behind a document link (checked with ``self.links`` first)."""
+        kind, _, key = document_id.partition("-")
+        if kind == "inv":
+            row = await self._one(
+                select(invoices.c.customer_number).where(invoices.c.number == key)
+            )
+            customer = await self.find_customer(customer_number=row[0]) if row else None
+            if customer is None:
+                return None
+            mine = await self.invoices_of(customer.customer_number)
+            invoice = next((i for i in mine if i.number == key), None)
+            return invoice_file(invoice, customer) if invoice else None
+        if kind == "contract":
+            customer = await self.find_customer(customer_number=key)
+            return contract_file(customer, CONTRACT_START) if customer else None
+        return None
 
     # changes ------------------------------------------------------------------------------
     async def _record(self, customer_number: str, kind: str, details: str) -> str:

@@ -33,6 +33,8 @@ class ConversationIn(BaseModel):
     locale: str | None = Field(
         default=None, max_length=16, pattern=r"^[A-Za-z]{2}([-_][A-Za-z]{2})?$"
     )
+    # Signed by the company's site for a logged-in customer (samen.channels.identity_tokens).
+    identity_token: str | None = None
 
 
 class MessageIn(BaseModel):
@@ -70,14 +72,30 @@ def identities_of(customer: CustomerIn) -> list[Identity]:
     return found
 
 
+def _identified(
+    token: str, identities: list[Identity], name: str | None, request: Request
+) -> tuple[list[Identity], str | None, dict[str, Any]]:
+    """A genuine identity token verifies the customer; any other is refused (nothing created)."""
+    from samen.channels import identity_tokens
+
+    container = request.app.state.container
+    secret = container.settings.resolved_identity_secret()
+    claims = identity_tokens.verify(token, secret, now=container.clock.now())
+    return identity_tokens.identified_start(claims, identities, name)
+
+
 @router.post("/conversations", status_code=201)
 async def start_conversation(body: ConversationIn, request: Request) -> dict[str, Any]:
     service = _service(request)
+    identities, name, context = identities_of(body.customer), body.customer.name, None
+    if body.identity_token is not None:
+        identities, name, context = _identified(body.identity_token, identities, name, request)
     conversation, token, opening = await service.start(
         body.channel,
-        identities_of(body.customer),
-        name=body.customer.name,
+        identities,
+        name=name,
         locale=body.locale,
+        context=context,
     )
     view = conversation_view(conversation, opening)
     view["token"] = token

@@ -5,6 +5,11 @@
  *
  * It resumes its conversation after a reload (id + token in localStorage), catches up on what
  * it missed through the API, and listens live on the conversation's WebSocket.
+ *
+ * A site where the customer is logged in vouches for them with a signed identity token
+ * (see samen.channels.identity_tokens): data-identity-token="…" on the script tag, or later
+ * SamenWidget.identify(token). The bot then needs no customer number and postcode. A stored
+ * conversation of someone else (or of nobody, before logging in) is not resumed.
  */
 (function () {
   "use strict";
@@ -14,6 +19,8 @@
   var locale = (script && script.getAttribute("data-locale")) || document.documentElement.lang || "nl";
   var lang = locale.slice(0, 2).toLowerCase() === "en" ? "en" : "nl";
   var title = (script && script.getAttribute("data-title")) || "Klantenservice";
+  var identityToken = (script && script.getAttribute("data-identity-token")) || null;
+  var who = subjectOf(identityToken);
   var KEY = "samen.conversation." + base;
   var T = {
     nl: { open: "Chat met ons", close: "Chat sluiten", send: "Versturen", placeholder: "Typ je bericht…",
@@ -87,6 +94,8 @@
   }
   var seen = {};
   var socket = null, retryDelay = 1000, typingTimer = null, sentTyping = false;
+  if (resume && state) { state.who = who; save(); }
+  if (state && (state.who || null) !== who) forget();
   if (localStorage.getItem(KEY + ".big") === "1") setBig(true);
 
   function save() { localStorage.setItem(KEY, JSON.stringify(state)); }
@@ -96,7 +105,10 @@
     return fetch(base + "/api/v1" + path, { method: method, headers: headers,
       body: body ? JSON.stringify(body) : undefined }).then(function (r) {
         return r.status === 204 ? null : r.json().then(function (data) {
-          if (!r.ok) { var e = new Error((data.error && data.error.message) || r.status); e.status = r.status; throw e; }
+          if (!r.ok) {
+            var e = new Error((data.error && data.error.message) || r.status);
+            e.status = r.status; e.code = data.error && data.error.code; throw e;
+          }
           return data;
         });
       });
@@ -138,11 +150,31 @@
 
   function start() {
     var body = { channel: "web", locale: locale, customer: {} };
+    if (identityToken) body.identity_token = identityToken;
     return api("POST", "/conversations", body).then(function (c) {
-      state = { id: c.id, token: c.token }; save();
+      state = { id: c.id, token: c.token, who: who }; save();
       (c.messages || []).forEach(render);
       connect();
+    }, function (err) {
+      if (err.code !== "invalid_identity_token") throw err;
+      // An expired or refused token: chat anyway; the bot asks who the customer is.
+      if (window.console) console.warn("Samen: identity token refused: " + err.message);
+      identityToken = null; who = null;
+      return start();
     });
+  }
+
+  function subjectOf(token) {
+    try { return JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"))).sub || null; }
+    catch (e) { return null; }
+  }
+
+  function identify(token) {
+    identityToken = token || null; who = subjectOf(identityToken);
+    if (!state || (state.who || null) === who) return;
+    if (socket) socket.close();
+    forget();
+    if (!panel.hidden) start().catch(function () {});
   }
 
   function catchUp() {
@@ -229,5 +261,5 @@
     clearTimeout(typingTimer); typingTimer = setTimeout(function () { sendTyping(false); }, 3000);
   });
   if (state) { openPanel(); }
-  window.SamenWidget = { open: openPanel, close: closePanel };
+  window.SamenWidget = { open: openPanel, close: closePanel, identify: identify };
 })();
