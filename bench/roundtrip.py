@@ -1,10 +1,12 @@
 """Message round trip through a real server: POST a customer message → the answer comes back.
 
-    python -m bench.roundtrip [--rate 200] [--seconds 15] [--database sqlite|postgres|both]
+    python -m bench.roundtrip [--rates 25,50,100,200] [--seconds 10] [--setups sqlite,postgres,postgres-2]
 
-Starts `samen serve` (the real handler: understanding, routing, bot) in its own process, opens
-conversations, then sends customer messages at a fixed rate (open loop: a slow answer does not
-slow the sender down) and measures each request's latency.
+Starts `samen serve` (the real handler: understanding, routing, bot) in its own process(es),
+opens conversations, then sends customer messages at a fixed rate (open loop: a slow answer
+does not slow the sender down) and measures each request's latency, and the CPU time the
+server processes spent per answered message (a figure the noisy machine disturbs less).
+Setups: `sqlite` and `postgres` run one worker; `postgres-2` runs `--workers 2` with Redis.
 """
 
 from __future__ import annotations
@@ -104,7 +106,27 @@ async def load(base: str, rate: float, seconds: float, texts: list[str]) -> dict
     }
 
 
-async def run(database: str, rate: float, seconds: float, models_dir: Path) -> dict[str, float]:
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (the workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == pid or int(fields[1]) == pid:  # fields[1] is the parent pid
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+async def run(
+    setup: str, rates: list[float], seconds: float, models_dir: Path
+) -> list[dict[str, float]]:
+    database = "postgres" if setup.startswith("postgres") else "sqlite"
+    workers = 2 if setup.endswith("-2") else 1
     texts = load_many(sorted(DEMO_NLU.glob("heldout*.yml"))).texts()
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "SAMEN_DATA_DIR": folder, "SAMEN_MODELS_DIR": str(models_dir),
@@ -118,15 +140,29 @@ async def run(database: str, rate: float, seconds: float, models_dir: Path) -> d
             await conn.execute(f'CREATE DATABASE "{db_name}"')
             await conn.close()
             env["SAMEN_DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + db_name
+        if workers > 1:
+            env["SAMEN_REDIS_URL"] = os.environ.get("SAMEN_BENCH_REDIS", "redis://127.0.0.1:6379/0")
         port = free_port()
         samen = str(Path(sys.executable).parent / "samen")
-        process = subprocess.Popen([samen, "serve", "--port", str(port)], env=env,
+        command = [samen, "serve", "--port", str(port), "--workers", str(workers)]
+        process = subprocess.Popen(command, env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         try:
             base = f"http://127.0.0.1:{port}"
             await wait_up(base, process)
-            await load(base, rate / 4, 3, texts)  # warm up
-            return await load(base, rate, seconds, texts)
+            await asyncio.sleep(5 if workers > 1 else 0)  # the other workers finish starting
+            await load(base, 10, 3, texts)  # warm up
+            results = []
+            for rate in rates:
+                cpu = server_cpu_seconds(process.pid)
+                figures = await load(base, rate, seconds, texts)
+                figures["rate"] = rate
+                figures["cpu_ms"] = (
+                    (server_cpu_seconds(process.pid) - cpu) * 1000 / max(1, figures["ok"])
+                )
+                print(setup, {k: round(v, 1) for k, v in figures.items()}, flush=True)
+                results.append(figures)
+            return results
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -151,27 +187,37 @@ def ensure_models() -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rate", type=float, default=200)
-    parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--rates", default="25,50,100,200")
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--setups", default="sqlite,postgres,postgres-2")
     args = parser.parse_args()
+    rates = [float(r) for r in args.rates.split(",")]
     models = ensure_models()
-    rows = ["| database | offered | answered | errors | p50 | p99 |", "|---|---|---|---|---|---|"]
-    for database in ["sqlite", "postgres"] if args.database == "both" else [args.database]:
-        figures = asyncio.run(run(database, args.rate, args.seconds, models))
-        print(database, {k: round(v, 1) for k, v in figures.items()})
-        rows.append(
-            f"| {database} | {args.rate:.0f} msg/s × {args.seconds:.0f} s "
-            f"| {figures['throughput']:.0f} msg/s | {figures['errors']:.0f} "
-            f"| {figures['p50']:.0f} ms | {figures['p99']:.0f} ms |"
-        )
+    rows = [
+        "| setup | offered | answered | errors | p50 | p99 | server CPU per message |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for setup in args.setups.split(","):
+        for figures in asyncio.run(run(setup, rates, args.seconds, models)):
+            rows.append(
+                f"| {SETUPS[setup]} | {figures['rate']:.0f} msg/s × {args.seconds:.0f} s "
+                f"| {figures['throughput']:.0f} msg/s | {figures['errors']:.0f} "
+                f"| {figures['p50']:.0f} ms | {figures['p99']:.0f} ms | {figures['cpu_ms']:.1f} ms |"
+            )
     record(
         "Message round trip",
-        "One `samen serve` process (one worker) with the real handler; the load generator runs on "
-        "the same 2-core machine. Messages are the demo's held-out customer messages, spread over "
-        f"{int(args.rate * 1.5)} conversations. Target: p99 under 50 ms at 200 messages/s.\n\n"
-        + "\n".join(rows),
+        "`samen serve` with the real handler (understanding, routing, bot, storage); the load "
+        "generator (httpx, one process) runs on the same 2-core machine. Messages are the demo's "
+        "held-out customer messages, spread over 1.5 × rate conversations; each rate runs "
+        f"{args.seconds:.0f} s. Target: p99 under 50 ms at 200 messages/s.\n\n" + "\n".join(rows),
     )
+
+
+SETUPS = {
+    "sqlite": "SQLite, 1 worker",
+    "postgres": "PostgreSQL, 1 worker",
+    "postgres-2": "PostgreSQL + Redis, 2 workers",
+}
 
 
 if __name__ == "__main__":

@@ -180,3 +180,67 @@ async def wait_until_up(base: str, processes: list[subprocess.Popen[bytes]]) -> 
                     return
             await asyncio.sleep(0.1)
     raise AssertionError(f"{base} did not start")
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+async def test_that_serve_with_two_workers_answers_on_one_port_as_one_system(
+    pg_database, demo_models_dir, tmp_path
+):
+    port = free_port()
+    env = {
+        **os.environ,
+        "SAMEN_DATABASE_URL": pg_database,
+        "SAMEN_REDIS_URL": REDIS_URL,
+        "SAMEN_MODELS_DIR": str(demo_models_dir),
+        "SAMEN_DATA_DIR": str(tmp_path / "data"),
+        "SAMEN_SECRET_KEY": "shared-secret",
+    }
+    samen = str(Path(sys.executable).parent / "samen")
+    parent = subprocess.Popen(
+        [samen, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"127.0.0.1:{port}"
+    try:
+        await wait_until_up(base, [parent])
+        assert len(workers_of(parent.pid)) == 1  # the parent serves too
+        c = await start(base)
+        async with websockets.connect(
+            f"ws://{base}/api/v1/conversations/{c['id']}/stream?token={c['token']}"
+        ) as ws:
+            assert json.loads(await ws.recv())["type"] == "ready"
+            for _ in range(4):  # a new connection each time: the kernel picks the worker
+                answer = await post(base, c, "waar is bestelling ORD-2026-004512")
+                assert "ORD-2026-004512" in answer["replies"][0]["text"]
+                assert "ORD-2026-004512" in (await next_message(ws, "bot"))["text"]
+    finally:
+        parent.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            parent.wait(timeout=20)
+    assert not workers_of(parent.pid)  # the workers stop with the parent
+
+
+def test_that_several_workers_are_refused_on_the_embedded_database(tmp_path):
+    from typer.testing import CliRunner
+
+    from samen.cli.main import app
+
+    result = CliRunner().invoke(
+        app, ["serve", "--workers", "2"], env={"SAMEN_DATA_DIR": str(tmp_path)}
+    )
+    assert result.exit_code == 2
+    assert "PostgreSQL" in result.output
+
+
+def workers_of(pid: int) -> list[int]:
+    children = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                if int(stat[1]) == pid and stat[0] != "Z":
+                    children.append(int(entry))
+    return children

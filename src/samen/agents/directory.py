@@ -75,17 +75,21 @@ class Directory:
         return user
 
     async def ensure(self, specs: Iterable[UserSpec]) -> list[User]:
-        """Create the users that do not exist yet (safe to call on every start)."""
+        """Create the users that do not exist yet (safe to call on every start, also by
+        several server processes starting together: a user another one created is skipped)."""
         created = []
         for spec in specs:
-            if await self.people.find_user(spec.email) is None:
-                created.append(
-                    await self.add(
-                        spec.email, name=spec.name, role=spec.role, queues=spec.queues,
-                        password=spec.password, capacity=spec.capacity,
-                        password_hash=await asyncio.to_thread(_seed_hash, self.passwords, spec.password),
-                    )
+            if await self.people.find_user(spec.email) is not None:
+                continue
+            hashed = await asyncio.to_thread(_seed_hash, self.passwords, spec.password)
+            try:
+                user = await self.add(
+                    spec.email, name=spec.name, role=spec.role, queues=spec.queues,
+                    password=spec.password, capacity=spec.capacity, password_hash=hashed,
                 )  # fmt: skip
+            except Conflict:
+                continue
+            created.append(user)
         return created
 
     async def change(

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from samen.errors import ConfigError
 from samen.settings import Settings
 
 app = typer.Typer(help="Samen: self-hosted hybrid customer service.", no_args_is_help=True)
@@ -31,41 +32,28 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
-async def _serve(settings: Settings, banner: list[str] | None = None) -> None:
-    import uvicorn
-
-    from samen.bootstrap import build
-    from samen.web.app import create_app
-
-    container = await build(settings)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(container),
-            host=settings.host,
-            port=settings.port,
-            log_level="info",
-            proxy_headers=True,
-            ws_ping_interval=20,
-        )
-    )
-    for line in banner or []:
-        console.print(line)
-    try:
-        await server.serve()
-    finally:
-        await container.aclose()
-
-
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
     config: Annotated[Path | None, typer.Option(help="A file of SAMEN_*=value lines.")] = None,
+    workers: Annotated[
+        int, typer.Option(help="Server processes on this port (needs PostgreSQL and Redis).")
+    ] = 1,
 ) -> None:
     """Start the server with the configuration from the environment (SAMEN_*)."""
+    from samen.cli import serving
+
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = load_settings(config, host=host, port=port)
-    asyncio.run(_serve(settings))
+    arguments = ["--host", settings.host, "--port", str(settings.port)]
+    if config is not None:
+        arguments += ["--config", str(config)]
+    try:
+        serving.run(settings, arguments, workers)
+    except ConfigError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(2) from exc
 
 
 @app.command()
@@ -94,7 +82,9 @@ def demo(
         f"  Voice (Twilio webhook):     {base}/api/v1/channels/voice/twilio",
         f"  Data:                       {settings.data_dir}",
     ]
-    asyncio.run(_serve(settings, banner))
+    from samen.cli import serving
+
+    asyncio.run(serving.serve(settings, banner))
 
 
 def _demo_logins() -> list[str]:

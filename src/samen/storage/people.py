@@ -11,8 +11,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from samen.agents.models import ApiKey, Exchange, Presence, Role, Session, User, UserId
+from samen.errors import Conflict
 from samen.storage import tables as t
 from samen.storage.repositories import SqlStore
 
@@ -31,7 +33,10 @@ class SqlPeople:
 
     # users ---------------------------------------------------------------------------------
     async def add_user(self, user: User) -> None:
-        await self._run(insert(t.users).values(**_user_row(user)))
+        try:
+            await self._run(insert(t.users).values(**_user_row(user)))
+        except IntegrityError as exc:  # another process added the same e-mail just now
+            raise Conflict("user_exists", f"There is already a user {user.email}.") from exc
 
     async def save_user(self, user: User) -> None:
         values = _user_row(user)

@@ -1,0 +1,120 @@
+"""Running the server: one process, or several on one port sharing PostgreSQL and Redis.
+
+Each worker is a whole Samen process (its own container, model and connections) listening on
+the same port with ``SO_REUSEPORT``, so the kernel spreads connections over them. Several
+workers only make sense where they share state: PostgreSQL for the data (SQLite's write lock
+is per process) and Redis for realtime (a customer's socket may sit on another worker).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Sequence
+
+from samen.errors import ConfigError
+from samen.settings import Settings
+
+WORKER_ENV = "SAMEN_WORKER_OF"  # set in a worker's environment: the parent's pid
+
+
+def check_workers(settings: Settings, workers: int) -> None:
+    if workers < 1:
+        raise ConfigError(message="--workers must be at least 1.")
+    if workers == 1:
+        return
+    if not settings.effective_database_url.startswith("postgresql"):
+        raise ConfigError(
+            message="Several workers need PostgreSQL (SAMEN_DATABASE_URL): the embedded SQLite "
+            "database takes one writing process."
+        )
+    if not settings.redis_url:
+        raise ConfigError(
+            message="Several workers need Redis (SAMEN_REDIS_URL) so that live events reach a "
+            "customer whose connection is on another worker."
+        )
+
+
+def listening_socket(host: str, port: int, shared: bool) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if shared:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def start_workers(arguments: Sequence[str], count: int) -> list[subprocess.Popen[bytes]]:
+    """``count`` more processes running ``samen serve`` with the same arguments, one worker
+    each; they end when this process ends (Linux's parent-death signal)."""
+    env = {**os.environ, WORKER_ENV: str(os.getpid())}
+    command = [sys.executable, "-m", "samen.cli.main", "serve", *arguments, "--workers", "1"]
+    return [subprocess.Popen(command, env=env, preexec_fn=_die_with_parent) for _ in range(count)]
+
+
+def stop_workers(workers: Sequence[subprocess.Popen[bytes]]) -> None:
+    for worker in workers:
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+    for worker in workers:
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def _die_with_parent() -> None:
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except OSError:  # not Linux: the parent still stops its workers on a normal exit
+        pass
+
+
+async def serve(
+    settings: Settings, banner: Sequence[str] = (), *, shared_port: bool = False
+) -> None:
+    import uvicorn
+    from rich.console import Console
+
+    from samen.bootstrap import build
+    from samen.web.app import create_app
+
+    container = await build(settings)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(container),
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            proxy_headers=True,
+            ws_ping_interval=20,
+        )
+    )
+    for line in banner:
+        Console().print(line)
+    sockets = [listening_socket(settings.host, settings.port, shared_port)]
+    try:
+        await server.serve(sockets=sockets)
+    finally:
+        await container.aclose()
+
+
+def run(settings: Settings, arguments: Sequence[str], workers: int) -> None:
+    """This process serves; with ``workers`` > 1, so do ``workers - 1`` others on its port."""
+    check_workers(settings, workers)
+    shared = workers > 1 or WORKER_ENV in os.environ
+    others = start_workers(arguments, workers - 1) if workers > 1 else []
+    try:
+        asyncio.run(serve(settings, shared_port=shared))
+    finally:
+        stop_workers(others)
