@@ -63,7 +63,9 @@ async def test_that_any_agent_reads_the_tenants_articles_and_can_filter_them(cli
 
 async def test_that_an_admin_creates_changes_and_deletes_an_article(client, as_person):
     admin = await as_person("beheer")
-    created = await client.post(f"{API}/articles", json={**WIFI, "id": "wifi-tuin-nl"}, headers=admin)
+    created = await client.post(
+        f"{API}/articles", json={**WIFI, "id": "wifi-tuin-nl"}, headers=admin
+    )
     assert created.status_code == 201, created.text
     article = created.json()["article"]
     assert article["id"] == "wifi-tuin-nl"
