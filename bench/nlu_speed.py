@@ -12,6 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
 from bench.results import percentile, record
 from samen.clock import SystemClock
 from samen.nlu.embeddings import UseEncoder
@@ -48,6 +50,7 @@ def main() -> None:
         understanding = Understanding(store.current, LanguageDetector(), SystemClock())
         understanding.parse("warm up, met een datum morgen om 10 uur en €12,50")
         after_model = rss_mb()
+        threadpool_limits(limits=1)  # as the server runs it (samen.bootstrap)
         size = sum(p.stat().st_size for p in Path(folder).rglob("model.joblib")) / 1e6
 
     latencies = []
@@ -58,16 +61,17 @@ def main() -> None:
     single_rate = 1000 / statistics.mean(latencies)
 
     rates = []
-    for size_batch in (64, 256):
-        started = time.perf_counter()
+    for size_batch in (8, 32, 64):
+        started, cpu = time.perf_counter(), time.process_time()
         for i in range(0, len(texts), size_batch):
             understanding.parse_many(texts[i : i + size_batch])
-        rates.append((size_batch, len(texts) / (time.perf_counter() - started)))
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        rates.append((size_batch, len(texts) / wall, len(texts) / cpu))
 
     p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
     print(f"one parse: p50 {p50:.1f} ms, p99 {p99:.1f} ms, {single_rate:.0f} msg/s on one thread")
-    for batch, rate in rates:
-        print(f"batched ({batch}): {rate:.0f} msg/s")
+    for batch, rate, per_core in rates:
+        print(f"batched ({batch}): {rate:.0f} msg/s, {per_core:.0f} msg/s per core of CPU time")
     print(
         f"memory: encoder {after_encoder - base:.0f} MB, model {after_model - before_model:.0f} MB "
         f"(file {size:.1f} MB)"
@@ -77,14 +81,19 @@ def main() -> None:
         "\n".join(
             [
                 f"Understanding pipeline on the {len(texts)} held-out demo messages (language, intent, "
-                "entities, sentiment, frustration, sensitive signals), one thread.",
+                "entities, sentiment, frustration, sensitive signals), one thread, one BLAS thread "
+                "as in the server.",
                 "",
                 "| measure | figure | target |",
                 "|---|---|---|",
                 f"| one parse, p50 | {p50:.1f} ms | |",
                 f"| one parse, p99 | {p99:.1f} ms | ≤ 15 ms |",
                 f"| one at a time | {single_rate:.0f} messages/s | |",
-                *[f"| batched ({b}) | {r:.0f} messages/s | ≥ 1,000 per core |" for b, r in rates],
+                *[
+                    f"| batched ({b}) | {r:.0f} messages/s ({c:.0f} per core-second of CPU) "
+                    "| ≥ 1,000 per core |"
+                    for b, r, c in rates
+                ],
                 f"| memory: sentence encoder | {after_encoder - base:.0f} MB | |",
                 f"| memory: intent model | {after_model - before_model:.0f} MB (file {size:.1f} MB) | |",
             ]
