@@ -8,6 +8,7 @@ import sys
 BENCHMARKS = (
     "bench.nlu_speed",
     "bench.retrieval",
+    "bench.knowledge_reload",
     "bench.roundtrip",
     "bench.email_triage",
     "bench.voice",
