@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -37,7 +38,7 @@ def install(app: FastAPI) -> None:
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
             {
-                "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+                "field": _field(err.get("loc", ())),
                 "problem": err.get("msg"),
             }
             for err in exc.errors()
@@ -64,3 +65,12 @@ def install(app: FastAPI) -> None:
             ),
             status_code=500,
         )
+
+
+def _field(location: Sequence[object]) -> str:
+    """``("body", "customer", "email")`` → ``customer.email``: only the leading part names
+    where the value came from; a field that is itself called ``body`` stays."""
+    parts = list(location)
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts)
