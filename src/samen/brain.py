@@ -173,7 +173,7 @@ class Brain:
         self, conversation: Conversation, earlier: list[Conversation] | None = None
     ) -> list[EarlierContact]:
         if earlier is None:
-            async with self.store.transaction() as tx:
+            async with self.store.reading() as tx:
                 earlier = await tx.list_conversations(
                     customer_id=conversation.customer_id, limit=50
                 )

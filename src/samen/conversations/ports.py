@@ -102,6 +102,11 @@ class Transaction(Protocol):
 class Store(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
 
+    def reading(self) -> AbstractAsyncContextManager[Transaction]:
+        """A transaction for reads only (writes in it are rolled back); it does not queue
+        behind writers where the database would let it read meanwhile."""
+        ...
+
 
 class Outbox(Protocol):
     """Where stored bot and agent messages leave on the conversation's own channel.

@@ -155,19 +155,19 @@ class ConversationService:
 
     async def authorise(self, conversation_id: str, token: str) -> Conversation:
         """The conversation this token opens; the same error whether it is absent or the token wrong."""
-        async with self.store.transaction() as tx:
+        async with self.store.reading() as tx:
             conversation = await tx.get_conversation(ConversationId(conversation_id))
         return _opened_by(conversation, token)
 
     async def get(self, conversation_id: str) -> Conversation:
-        async with self.store.transaction() as tx:
+        async with self.store.reading() as tx:
             conversation = await tx.get_conversation(ConversationId(conversation_id))
         if conversation is None:
             raise NotFound("conversation_not_found", "No such conversation.")
         return conversation
 
     async def messages(self, conversation_id: str, limit: int = 500) -> list[Message]:
-        async with self.store.transaction() as tx:
+        async with self.store.reading() as tx:
             return await tx.list_messages(ConversationId(conversation_id), limit=limit)
 
     # the message road -----------------------------------------------------------------------
@@ -217,8 +217,10 @@ class ConversationService:
                 conversation.agent_id = None
                 conversation.queue = None
                 await self._log(tx, conversation, "reopened", {})
-            conversation.updated_at = message.created_at
-            await tx.save_conversation(conversation)
+                conversation.updated_at = message.created_at
+                await tx.save_conversation(conversation)
+        # What the handler needs to know, read after the commit without holding the writer.
+        async with self.store.reading() as tx:
             customer = await tx.get_customer(conversation.customer_id)
             history = await tx.list_messages(conversation.id, limit=50)
             others = await tx.list_conversations(customer_id=conversation.customer_id, limit=50)

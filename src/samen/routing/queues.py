@@ -37,7 +37,7 @@ class QueueEstimator:
 
     async def figures(self, queue: str) -> QueueFigures:
         now = self.clock.now()
-        async with self.store.transaction() as tx:
+        async with self.store.reading() as tx:
             stats = await tx.queue_statistics(queue, closed_since=now - timedelta(days=14))
         durations = [
             (closed - queued).total_seconds() / 60

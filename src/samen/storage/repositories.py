@@ -318,7 +318,8 @@ class SqlStore:
     """Transactions over one engine.
 
     SQLite allows one writer at a time; rather than retrying "database is locked", writers on
-    SQLite take turns through a lock (the embedded database serves one process).
+    SQLite take turns through a lock (the embedded database serves one process). Readers do
+    not wait for it: in WAL mode they read the last commit while the writer works.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -332,6 +333,11 @@ class SqlStore:
                 yield SqlTransaction(conn)
             return
         async with self._sqlite_lock, self.engine.begin() as conn:
+            yield SqlTransaction(conn)
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[SqlTransaction]:
+        async with self.engine.connect() as conn:  # rolled back at the end: it only reads
             yield SqlTransaction(conn)
 
 
