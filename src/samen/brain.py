@@ -110,6 +110,10 @@ class Brain:
         if continuing and context.get("topic") != continuing and parse.intent.name != continuing:
             # An answer inside a flow ("PL-104233") says nothing about the topic.
             context["topic"] = outcome.topic = continuing
+        spoken = conversation.language
+        if continuing and spoken is not None and spoken in self.texts.languages:
+            # Nor about the language: "Lange Voorhout, Den Haag" in an English conversation.
+            language = bot_turn.language = outcome.language = spoken
         facts = self._facts(turn, parse, context, history, continuing)
         decision = self.engine.decide(facts)
         if decision.to_person:

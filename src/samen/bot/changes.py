@@ -63,7 +63,7 @@ async def change_address(
         result.resolved = True
         return True
     step = flow.get("await")
-    if step == "new_street" and turn.text.strip():
+    if step == "new_street" and kit.texts.answer(turn.text, turn.language) is None:
         street, city = _street_and_city(turn.text)
         data["street"], data["city"] = street, city
     postcode = (

@@ -79,7 +79,12 @@ class Bot:
         ):
             state.setdefault("suspended", []).append(flow)
             state["flow"] = flow = None
-        if flow is not None:
+        if flow is not None and answer == "no" and flow.get("await") not in (None, *_ANSWER_STEPS):
+            # "laat maar" instead of a customer number or a postcode: stop, don't ask again.
+            state["flow"] = None
+            result.events.append(("action", {"action": f"{flow['name']}_stopped"}))
+            self.kit.say(result, turn, "flow_stopped")
+        elif flow is not None:
             await self._run(flow, turn, result)
         else:
             await self._dispatch(turn, result)
@@ -125,8 +130,8 @@ class Bot:
             turn.parse.entity(wanted) or (wanted == "date" and turn.parse.entity("datetime"))
         ):
             return True
-        if step in _ANSWER_STEPS and answer is not None:
-            return True
+        if step is not None and answer is not None:
+            return True  # a bare yes or no answers the bot's question ("no" is not a fault)
         if step == "step_result" and turn.parse.intent.name == "tech_support":
             return True
         if step in _FREE_TEXT_STEPS and not self._new_subject(flow, turn):

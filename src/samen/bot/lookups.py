@@ -165,11 +165,14 @@ async def outage_check(
 async def download_document(
     kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]
 ) -> bool:
+    data = flow.setdefault("data", {})
+    # What they asked for, remembered: by the time they are verified they are typing postcodes.
+    data["kind"] = _document_kind(turn.text) or data.get("kind")
     customer = await kit.verified(turn, result, flow)
     if customer is None:
         return result.handover is not None
     documents = await kit.backend.documents_of(customer.customer_number)
-    wanted = "contract" if re.search(r"contract|voorwaarden|terms", turn.text, re.I) else None
+    wanted = data["kind"]
     chosen = [d for d in documents if wanted is None or d.kind == wanted][:4] or documents[:4]
     lines = [kit.texts.say("documents_list", turn.language)]
     for document in chosen:
@@ -186,6 +189,17 @@ async def download_document(
     result.events.append(("action", {"action": "documents_listed", "count": len(chosen)}))
     result.resolved = True
     return True
+
+
+_KINDS = (
+    ("contract", re.compile(r"contract|voorwaarden|terms", re.I)),
+    ("invoice", re.compile(r"factu[ru]|rekening|nota|invoice|bill", re.I)),
+)
+
+
+def _document_kind(text: str) -> str | None:
+    """Which kind of document the customer asked for, if they said (else all are offered)."""
+    return next((kind for kind, words in _KINDS if words.search(text)), None)
 
 
 async def invoice_question(

@@ -89,6 +89,18 @@ class Texts:
                 return verdict
         return None
 
+    def mentions(self, key: str, text: str, language: str | None) -> bool:
+        """Whether ``text`` contains one of the phrases of the ``a|b|c`` text ``key`` (of its
+        language or the default one); False when the tenant has no such text."""
+        lang = self.language(language)
+        words = {
+            p
+            for source in (lang, self.default_language)
+            for p in _phrases(self._texts[source].get(key, ""))
+        }
+        cleaned = " " + re.sub(r"\s+", " ", re.sub(r"[^\w\s']", " ", text.lower())) + " "
+        return any(f" {w} " in cleaned for w in words)
+
 
 def _phrases(words: str) -> set[str]:
     return {w.strip().lower() for w in str(words).split("|") if w.strip()}

@@ -25,7 +25,7 @@ async def troubleshoot(
             )
             result.resolved = True
             return True
-        if answer is None and not _sounds_unsolved(turn):
+        if answer is None and not _sounds_unsolved(kit, turn):
             # Not an answer to the question: ask it again rather than guess.
             kit.say(result, turn, "ts_ask", step=steps[data["step"]])
             return False
@@ -47,8 +47,13 @@ async def troubleshoot(
     return False
 
 
-def _sounds_unsolved(turn: BotTurn) -> bool:
-    return turn.parse.intent.name == "tech_support" or turn.parse.sentiment.score < -0.2
+def _sounds_unsolved(kit: FlowKit, turn: BotTurn) -> bool:
+    """A no in other words: "still nothing", "doet het nog steeds niet"."""
+    return (
+        turn.parse.intent.name == "tech_support"
+        or turn.parse.sentiment.score < -0.2
+        or kit.texts.mentions("ts_unsolved_words", turn.text, turn.language)
+    )
 
 
 async def _mention_outage(kit: FlowKit, turn: BotTurn, result: BotResult) -> None:
