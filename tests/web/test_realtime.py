@@ -127,14 +127,7 @@ async def test_that_two_server_processes_on_postgres_and_redis_behave_as_one(
     pg_database, demo_models_dir, tmp_path
 ):
     ports = [free_port(), free_port()]
-    env = {
-        **os.environ,
-        "SAMEN_DATABASE_URL": pg_database,
-        "SAMEN_REDIS_URL": REDIS_URL,
-        "SAMEN_MODELS_DIR": str(demo_models_dir),
-        "SAMEN_DATA_DIR": str(tmp_path / "data"),
-        "SAMEN_SECRET_KEY": "shared-secret",
-    }
+    env = shared_env(pg_database, demo_models_dir, tmp_path)
     samen = str(Path(sys.executable).parent / "samen")
     processes = [
         subprocess.Popen(
@@ -188,14 +181,7 @@ async def test_that_serve_with_two_workers_answers_on_one_port_as_one_system(
     pg_database, demo_models_dir, tmp_path
 ):
     port = free_port()
-    env = {
-        **os.environ,
-        "SAMEN_DATABASE_URL": pg_database,
-        "SAMEN_REDIS_URL": REDIS_URL,
-        "SAMEN_MODELS_DIR": str(demo_models_dir),
-        "SAMEN_DATA_DIR": str(tmp_path / "data"),
-        "SAMEN_SECRET_KEY": "shared-secret",
-    }
+    env = shared_env(pg_database, demo_models_dir, tmp_path)
     samen = str(Path(sys.executable).parent / "samen")
     parent = subprocess.Popen(
         [samen, "serve", "--port", str(port), "--workers", "2"],
@@ -244,3 +230,15 @@ def workers_of(pid: int) -> list[int]:
                 if int(stat[1]) == pid and stat[0] != "Z":
                     children.append(int(entry))
     return children
+
+
+def shared_env(pg_database: str, models: Path, tmp_path: Path) -> dict[str, str]:
+    """Server processes sharing one PostgreSQL database and Redis."""
+    return {
+        **os.environ,
+        "SAMEN_DATABASE_URL": pg_database,
+        "SAMEN_REDIS_URL": REDIS_URL,
+        "SAMEN_MODELS_DIR": str(models),
+        "SAMEN_DATA_DIR": str(tmp_path / "data"),
+        "SAMEN_SECRET_KEY": "shared-secret",
+    }
