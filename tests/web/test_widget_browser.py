@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,4 +53,59 @@ async def test_that_the_widget_is_usable_with_the_keyboard_alone(site, browser):
     await page.get_by_role("log").get_by_text("computer program").last.wait_for()
     await page.keyboard.press("Escape")
     assert await launcher.is_visible()
+    await page.close()
+
+
+async def ask(page: Any, text: str, expect: str) -> None:
+    """Type a message in the widget and wait for the bot's reply that contains ``expect``."""
+    box = page.get_by_label("Je bericht")
+    await box.fill(text)
+    await box.press("Enter")
+    await page.get_by_role("log").get_by_text(expect).last.wait_for()
+
+
+async def test_that_a_customer_gets_a_sourced_answer_tracks_an_order_and_moves_house(
+    site, browser, demo, database_url
+):
+    page = await browser.new_page(viewport={"width": 1280, "height": 900})
+    await page.goto(site + "/")
+    await page.get_by_role("button", name="Chat met ons").click()
+    await page.get_by_role("log").get_by_text("digitale assistent").first.wait_for()
+
+    await ask(page, "hoeveel kost glas 1000 per maand?", "Bron: Internetabonnementen en prijzen")
+    assert "€62,95" in await page.get_by_role("log").inner_text()
+    await ask(page, "en waar blijft mijn bestelling ORD-2026-004512?", "onderweg met PostNL")
+
+    await ask(page, "ik ga verhuizen, kan ik dat hier doorgeven?", "Wat is je klantnummer?")
+    await ask(page, "PL-104233", "Wat is de postcode van het adres")
+    await ask(page, "3511 AB", "Dank je, Anna")
+    await ask(page, "2513 AA 14", "Wat is de straatnaam en plaats")
+    await ask(page, "Lange Voorhout, Den Haag", "Op welke datum verhuis je?")
+    await ask(page, "15 december", "Klopt dat?")
+    backend = demo.extras["brain"].bot.kit.backend
+    anna = await backend.find_customer(customer_number="PL-104233")
+    assert anna.address.postcode == "3511 AB"  # nothing changed before the yes
+    await ask(page, "ja", "Referentie")
+    if database_url.startswith("sqlite"):
+        await page.screenshot(path=str(SCREENSHOTS / "widget-address-change.png"))
+    anna = await backend.find_customer(customer_number="PL-104233")
+    assert anna.address.line() == "Lange Voorhout 14, 2513 AA Den Haag"
+    await page.close()
+
+
+async def test_that_a_logged_in_customer_is_known_to_the_widget_without_questions(
+    site, browser, demo
+):
+    page = await browser.new_page(viewport={"width": 1280, "height": 900})
+    await page.goto(site + "/?as=PL-104233")
+    await page.get_by_role("button", name="Chat met ons").click()
+    await page.get_by_role("log").get_by_text("Hoi Anna!").wait_for()
+    await ask(page, "ik wil mn factuur downloaden", "ingelogd als Anna de Vries")
+    log = await page.get_by_role("log").inner_text()
+    assert "klantnummer?" not in log and "Factuur F-2026-0081234" in log
+    # Logged out on the same browser: that conversation is not shown to whoever comes next.
+    await page.goto(site + "/")
+    await page.get_by_role("button", name="Chat met ons").click()
+    await page.get_by_role("log").get_by_text("digitale assistent").first.wait_for()
+    assert "Anna" not in await page.get_by_role("log").inner_text()
     await page.close()

@@ -20,7 +20,7 @@
   var lang = locale.slice(0, 2).toLowerCase() === "en" ? "en" : "nl";
   var title = (script && script.getAttribute("data-title")) || "Klantenservice";
   var identityToken = (script && script.getAttribute("data-identity-token")) || null;
-  var who = subjectOf(identityToken);
+  var signedIn = subjectOf(identityToken);
   var KEY = "samen.conversation." + base;
   var T = {
     nl: { open: "Chat met ons", close: "Chat sluiten", send: "Versturen", placeholder: "Typ je bericht…",
@@ -94,8 +94,8 @@
   }
   var seen = {};
   var socket = null, retryDelay = 1000, typingTimer = null, sentTyping = false;
-  if (resume && state) { state.who = who; save(); }
-  if (state && (state.who || null) !== who) forget();
+  if (resume && state) { state.who = signedIn; save(); }
+  if (state && (state.who || null) !== signedIn) forget();
   if (localStorage.getItem(KEY + ".big") === "1") setBig(true);
 
   function save() { localStorage.setItem(KEY, JSON.stringify(state)); }
@@ -152,14 +152,14 @@
     var body = { channel: "web", locale: locale, customer: {} };
     if (identityToken) body.identity_token = identityToken;
     return api("POST", "/conversations", body).then(function (c) {
-      state = { id: c.id, token: c.token, who: who }; save();
+      state = { id: c.id, token: c.token, who: signedIn }; save();
       (c.messages || []).forEach(render);
       connect();
     }, function (err) {
       if (err.code !== "invalid_identity_token") throw err;
       // An expired or refused token: chat anyway; the bot asks who the customer is.
       if (window.console) console.warn("Samen: identity token refused: " + err.message);
-      identityToken = null; who = null;
+      identityToken = null; signedIn = null;
       return start();
     });
   }
@@ -170,8 +170,8 @@
   }
 
   function identify(token) {
-    identityToken = token || null; who = subjectOf(identityToken);
-    if (!state || (state.who || null) === who) return;
+    identityToken = token || null; signedIn = subjectOf(identityToken);
+    if (!state || (state.who || null) === signedIn) return;
     if (socket) socket.close();
     forget();
     if (!panel.hidden) start().catch(function () {});
