@@ -122,3 +122,7 @@ def test_that_training_reports_its_progress(small_data, encoder):
     steps: list[str] = []
     train_model(small_data, encoder, progress=lambda step, _fraction: steps.append(step))
     assert steps[0] == "embedding" and steps[-1] == "done"
+
+
+def test_that_a_word_with_one_typo_is_not_taken_for_an_unknown_word(model):
+    assert model.classifier.predict(["medewerkerr"]) == ["human_handoff"]

@@ -153,3 +153,26 @@ def test_that_several_kinds_come_back_once_each_most_urgent_first() -> None:
 
 def test_that_an_empty_message_has_no_signals() -> None:
     assert detect_sensitive("", "nl") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik ga aangifte doen van oplichting",
+        "ik doe aangifte bij de politie tegen jullie",
+        "aangifte gedaan tegen polderlink",
+    ],
+)
+def test_that_a_police_report_against_the_company_is_a_legal_threat(text: str) -> None:
+    assert "legal_threat" in kinds(text, "nl")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "alle rekeningen van vorig jaar graag voor mijn aangifte",
+        "ik moet mijn aangifte doen en heb de facturen nodig",
+    ],
+)
+def test_that_a_tax_return_is_not_a_legal_threat(text: str) -> None:
+    assert "legal_threat" not in kinds(text, "nl")

@@ -82,3 +82,14 @@ def test_that_the_data_hash_changes_with_the_examples(tmp_path):
     before = load(tmp_path).digest()
     (tmp_path / "a.yml").write_text("intents:\n  greeting: [hoi, hallo]\n")
     assert load(tmp_path).digest() != before
+
+
+def test_that_no_held_out_demo_message_is_also_a_training_example():
+    folder = Path(__file__).parents[2] / "src" / "samen" / "demo" / "nlu"
+
+    def words(text: str) -> str:
+        return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+    training = {words(t) for t in load_many(sorted(folder.glob("train*.yml"))).texts()}
+    held_out = load_many(sorted(folder.glob("heldout*.yml"))).texts()
+    assert [t for t in held_out if words(t) in training] == []

@@ -21,8 +21,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
+from samen.nlu.cues import deletions
 from samen.nlu.embeddings import Encoder
 from samen.nlu.models import OUT_OF_SCOPE, IntentScore
+from samen.nlu.wordforms import lemma, lemma_ngrams
 
 Progress = Callable[[str, float], None]
 
@@ -31,6 +33,8 @@ Progress = Callable[[str, float], None]
 class IntentModelConfig:
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
+    # Lemmas and lemma pairs (samen.nlu.wordforms): "pakketje", "pakketten" count as "pakket".
+    lemma_weight: float = 1.5
     embedding_weight: float = 1.5
     kernel_weight: float = 2.0
     kernel_components: int = 1500
@@ -100,18 +104,22 @@ class IntentClassifier:
         self.calibration = Calibration()
         self._words: TfidfVectorizer | None = None
         self._chars: TfidfVectorizer | None = None
+        self._lemmas: TfidfVectorizer | None = None
         self._kernel: RbfMap | None = None
         self._kernel_scale = 1.0
         self._svm: LinearSVC | None = None
+        self._near: frozenset[str] | None = None
 
     # persistence: the encoder is shared and comes from a package, not from the pickle
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["encoder"] = None
+        state.pop("_near", None)  # rebuilt from the vocabulary on first use
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+        self.__dict__.update({"_lemmas": None, **state})
+        self._near = None
 
     # training --------------------------------------------------------------------------------
     def fit(
@@ -178,10 +186,16 @@ class IntentClassifier:
         normalised = list(texts)
         self._words.fit(normalised)
         self._chars.fit(normalised)
+        self._lemmas = None
+        if c.lemma_weight > 0:
+            self._lemmas = TfidfVectorizer(
+                analyzer=lemma_ngrams, sublinear_tf=True, min_df=2 if big else 1
+            ).fit(normalised)
         self._kernel = RbfMap(c.kernel_gamma, c.kernel_components).fit(vectors)
         self._kernel_scale = (
             float(np.linalg.norm(self._kernel.transform(vectors), axis=1).mean()) or 1.0
         )
+        self._near = None
         self._svm = LinearSVC(C=c.c).fit(self._features(normalised, vectors), y)
         self.classes = [str(x) for x in self._svm.classes_]
 
@@ -189,15 +203,12 @@ class IntentClassifier:
     def _features(self, texts: Sequence[str], vectors: np.ndarray) -> sp.csr_matrix:
         assert self._words is not None and self._chars is not None and self._kernel is not None
         kernel = self._kernel.transform(vectors) / self._kernel_scale
-        return sp.hstack(
-            [
-                self._words.transform(texts),
-                self._chars.transform(texts),
-                sp.csr_matrix(vectors * self.config.embedding_weight),
-                sp.csr_matrix(kernel * self.config.kernel_weight),
-            ],
-            format="csr",
-        )
+        parts = [self._words.transform(texts), self._chars.transform(texts)]
+        if self._lemmas is not None:
+            parts.append(self._lemmas.transform(texts) * self.config.lemma_weight)
+        parts.append(sp.csr_matrix(vectors * self.config.embedding_weight))
+        parts.append(sp.csr_matrix(kernel * self.config.kernel_weight))
+        return sp.hstack(parts, format="csr")
 
     def _decisions(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
         assert self._svm is not None
@@ -238,10 +249,41 @@ class IntentClassifier:
         if not words:
             return True  # digits or symbols only: leave it to the scores
         vocabulary = self._words.vocabulary_
-        return any(word in vocabulary for word in words)
+        lemmas = self._lemmas.vocabulary_ if self._lemmas is not None else {}
+        return any(
+            word in vocabulary
+            or lemma(word) in lemmas
+            or self._near_a_known_word(word)
+            or _doubled(word) in vocabulary  # "hoihoi", "doeidoei"
+            for word in words
+        )
+
+    def _near_words(self) -> frozenset[str]:
+        """The vocabulary's words with one letter left out, built on first use."""
+        if self._near is None:
+            assert self._words is not None
+            self._near = frozenset(
+                d
+                for w in self._words.vocabulary_
+                if " " not in w and len(w) >= 4
+                for d in deletions(w)
+            )
+        return self._near
+
+    def _near_a_known_word(self, word: str) -> bool:
+        """One letter too many or too few ("hellow", "helo"), not one letter different."""
+        if len(word) < 4:
+            return False
+        vocabulary = self._words.vocabulary_ if self._words is not None else {}
+        return word in self._near_words() or any(d in vocabulary for d in deletions(word))
 
     def predict(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> list[str]:
         return [best.name for best, _ in self.rank(texts, vectors, top=1)]
+
+
+def _doubled(word: str) -> str:
+    half = len(word) // 2
+    return word[:half] if len(word) % 2 == 0 and word[:half] == word[half:] else word
 
 
 def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:

@@ -188,7 +188,10 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"\bdagvaard\w*|\bingebrekestelling\b|\bin\s+gebreke\b|\bsommatie\b",
         r"\baansprakelijk\s+(?:stellen|gesteld|houden)\b|\bschadevergoeding\s+(?:eisen|claimen)\b",
         r"\bconsumentenbond\b|\bgeschillencommissie\b|\bacm\b|\bautoriteit\s+consument\w*",
-        r"\bombudsman\b|\brechtsbijstand\w*|\bjuridisch\s+loket\b|\baangifte\b",
+        r"\bombudsman\b|\brechtsbijstand\w*|\bjuridisch\s+loket\b",
+        # "aangifte" against someone (police), not "mijn aangifte" (the tax return)
+        r"(?<!mijn\s)(?<!onze\s)(?<!de\s)\baangifte\s+(?:\w+\s+){0,2}?(?:doen|gedaan|bij|tegen)\b",
+        r"\b(?:doe|doen|deed|ga|gaan|gaat)\s+(?:(?!mijn\b|onze\b|de\b)\w+\s+){0,2}?aangifte\b",
         r"\bnaar\s+(?:kassa|radar|tros\s+radar|de\s+media|de\s+pers)\b",
         r"\blawyers?\b|\battorney\w*|\bsolicitors?\b|\blegal\s+(?:action|proceedings|advice|steps)\b",
         r"\bcourt\b|\bsmall\s+claims\b|\blaw\s?suit\w*|\bsuing\b",

@@ -1,0 +1,59 @@
+"""Words as the intent model sees them: informal spellings undone, inflections folded to lemmas.
+
+Customers write "mn pakketje is nog nie bezorgd" and "my packages were not delivered"; the
+training data may only have "mijn pakket" and "bezorgen". ``lemmas`` turns both into the same
+dictionary forms (``simplemma``, Dutch first, then English), so a word seen in one form counts
+for all its forms, and chat shorthand counts as the word it stands for.
+
+>>> lemmas("wanneer komt mn pakketje nou")
+['wanneer', 'komen', 'mijn', 'pakket', 'nou']
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import lru_cache
+
+import simplemma
+
+# Chat shorthand and informal spellings → the word the training data most likely has.
+SHORTHAND = {
+    "mn": "mijn", "m'n": "mijn", "zn": "zijn", "z'n": "zijn", "ff": "even", "effe": "even",
+    "efkes": "even", "evt": "eventueel", "k": "ik", "nie": "niet", "nt": "niet", "ns": "eens",
+    "tis": "het", "'t": "het", "t": "het", "da": "dat", "wa": "wat", "wnr": "wanneer",
+    "aub": "alsjeblieft", "ajb": "alsjeblieft", "svp": "alsjeblieft", "pls": "please",
+    "plz": "please", "plis": "please", "thx": "thanks", "tnx": "thanks", "thnx": "thanks",
+    "ty": "thanks", "dankuwel": "bedankt", "dankjewel": "bedankt", "dankje": "bedankt",
+    "merci": "bedankt", "idd": "inderdaad", "nr": "nummer", "nmr": "nummer", "nummr": "nummer",
+    "teevee": "tv", "wiefie": "wifi", "pw": "wachtwoord", "ww": "wachtwoord", "acc": "account",
+    "abbo": "abonnement", "abo": "abonnement", "info": "informatie", "ok": "oke", "okay": "oke",
+    "oké": "oke", "okee": "oke", "oki": "oke", "hoi": "hallo", "hai": "hallo", "hee": "hallo",
+    "hey": "hallo", "heey": "hallo", "hi": "hallo", "hello": "hallo", "hiya": "hallo",
+    "heya": "hallo",
+}  # fmt: skip
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|'[st]\b|\d+", re.UNICODE)
+_LANGUAGES = ("nl", "en")
+
+
+@lru_cache(maxsize=100_000)
+def lemma(word: str) -> str:
+    """The dictionary form of one lower-cased word (Dutch first, then English)."""
+    word = SHORTHAND.get(word, word)
+    if word.isdigit():
+        return "0"
+    if len(word) < 3:
+        return word
+    return str(simplemma.lemmatize(word, lang=_LANGUAGES))
+
+
+def lemmas(text: str) -> list[str]:
+    """The lemmas of ``text``'s words, in order."""
+    return [lemma(token) for token in _TOKEN.findall(text.lower().replace("\u2019", "'"))]
+
+
+def lemma_ngrams(text: str) -> list[str]:
+    """Lemmas and lemma pairs: the analyser of the intent model's third word view."""
+    words = lemmas(text)
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]

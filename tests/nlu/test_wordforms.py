@@ -1,0 +1,26 @@
+"""The intent model's lemma view: informal Dutch and inflections folded to dictionary forms."""
+
+import pytest
+
+from samen.nlu.wordforms import lemma_ngrams, lemmas
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("wanneer komt mn pakketje nou", ["wanneer", "komen", "mijn", "pakket", "nou"]),
+        ("m'n facturen", ["mijn", "factuur"]),
+        ("kun je ff kijken", ["kunnen", "je", "even", "kijken"]),
+        ("my packages were delivered", ["my", "package", "be", "deliver"]),
+    ],
+)
+def test_that_informal_and_inflected_words_become_their_dictionary_form(text, expected):
+    assert lemmas(text) == expected
+
+
+def test_that_numbers_count_as_one_shape_not_as_themselves():
+    assert lemmas("ORD 2026 004512") == lemmas("ORD 2025 000001")
+
+
+def test_that_lemma_pairs_follow_the_lemmas():
+    assert lemma_ngrams("mn pakketten") == ["mijn", "pakket", "mijn pakket"]
