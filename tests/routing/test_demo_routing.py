@@ -84,3 +84,23 @@ async def test_that_out_of_hours_a_person_queue_says_when_it_answers(chat, clock
     answer = await c.say("ik wil een medewerker spreken")
     assert "out_of_hours" in c.route["rules"]
     assert "teruggebeld" in answer
+
+
+async def test_that_a_frustrated_customer_with_a_bot_question_is_offered_a_person(chat):
+    c = await chat("nl")
+    offer = await c.say(
+        "wifi doet het weer niet!!! waardeloos ding, hoe krijg ik die router aan de praat"
+    )
+    assert c.route["rules"][0] == "frustration", c.route
+    assert c.conversation["state"] == "bot", c.route
+    assert "medewerker" in offer
+
+
+async def test_that_a_frustrated_complaint_goes_to_a_person_at_once_not_to_an_offer(chat):
+    c = await chat("nl")
+    await c.say(
+        "Ik ben woedend!!! Jullie medewerker in de winkel was onbeschoft tegen me. Schandalig!"
+    )
+    assert c.route["rules"][0] == "frustration"
+    assert (c.conversation["state"], c.conversation["queue"]) == ("queued", "care")
+    assert c.conversation["priority"] == "high"

@@ -24,7 +24,7 @@ from sklearn.svm import LinearSVC
 from samen.nlu.cues import deletions
 from samen.nlu.embeddings import Encoder
 from samen.nlu.models import OUT_OF_SCOPE, IntentScore
-from samen.nlu.wordforms import lemma, lemma_ngrams
+from samen.nlu.wordforms import lemma, lemma_ngrams, warm_up
 
 Progress = Callable[[str, float], None]
 
@@ -120,6 +120,8 @@ class IntentClassifier:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update({"_lemmas": None, **state})
         self._near = None
+        if self._lemmas is not None:
+            warm_up()
 
     # training --------------------------------------------------------------------------------
     def fit(

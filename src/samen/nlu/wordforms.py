@@ -15,7 +15,8 @@ import itertools
 import re
 from functools import lru_cache
 
-import simplemma
+from simplemma import Lemmatizer
+from simplemma.strategies import DefaultStrategy
 
 # Chat shorthand and informal spellings → the word the training data most likely has.
 SHORTHAND = {
@@ -35,6 +36,9 @@ SHORTHAND = {
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|'[st]\b|\d+", re.UNICODE)
 _LANGUAGES = ("nl", "en")
+# Dictionary lookup, then rules and compound splitting for words the dictionary lacks: about
+# 0.5 ms for such a word the first time, after that it comes from ``lemma``'s cache.
+_LEMMATIZER = Lemmatizer(lemmatization_strategy=DefaultStrategy(greedy=False))
 
 
 @lru_cache(maxsize=100_000)
@@ -45,7 +49,7 @@ def lemma(word: str) -> str:
         return "0"
     if len(word) < 3:
         return word
-    return str(simplemma.lemmatize(word, lang=_LANGUAGES))
+    return str(_LEMMATIZER.lemmatize(word, lang=_LANGUAGES))
 
 
 def lemmas(text: str) -> list[str]:
@@ -57,3 +61,8 @@ def lemma_ngrams(text: str) -> list[str]:
     """Lemmas and lemma pairs: the analyser of the intent model's third word view."""
     words = lemmas(text)
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+def warm_up() -> None:
+    """Load the lemma dictionaries now (~0.4 s), not during the first customer's message."""
+    lemma("pakketten")
