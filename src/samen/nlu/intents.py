@@ -24,6 +24,7 @@ from sklearn.svm import LinearSVC
 from samen.nlu.cues import deletions
 from samen.nlu.embeddings import Encoder
 from samen.nlu.models import OUT_OF_SCOPE, IntentScore
+from samen.nlu.tfidf import tfidf
 from samen.nlu.wordforms import lemma, lemma_ngrams, warm_up
 
 Progress = Callable[[str, float], None]
@@ -205,9 +206,9 @@ class IntentClassifier:
     def _features(self, texts: Sequence[str], vectors: np.ndarray) -> sp.csr_matrix:
         assert self._words is not None and self._chars is not None and self._kernel is not None
         kernel = self._kernel.transform(vectors) / self._kernel_scale
-        parts = [self._words.transform(texts), self._chars.transform(texts)]
+        parts = [tfidf(self._words, texts), tfidf(self._chars, texts)]
         if self._lemmas is not None:
-            parts.append(self._lemmas.transform(texts) * self.config.lemma_weight)
+            parts.append(tfidf(self._lemmas, texts) * self.config.lemma_weight)
         parts.append(sp.csr_matrix(vectors * self.config.embedding_weight))
         parts.append(sp.csr_matrix(kernel * self.config.kernel_weight))
         return sp.hstack(parts, format="csr")
