@@ -18,6 +18,8 @@ ASKED = [
     "xqzt vlorp",  # no known feature at all
     "Internet internet internet down",
     "ik ga verhuizen naar Utrecht, wat moet ik doen met mijn modem?",
+    "xqzt",  # messages without a known feature at the end too
+    "",
 ]
 
 

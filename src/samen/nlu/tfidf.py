@@ -42,9 +42,9 @@ def tfidf(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sp.csr_matrix:
         data *= vectorizer.idf_[columns]
     offsets = np.asarray(indptr, dtype=np.int32)
     if vectorizer.norm == "l2" and len(data):
-        squares = np.add.reduceat(data * data, offsets[:-1]) if len(texts) else data[:0]
         lengths = np.diff(offsets)
-        norms = np.sqrt(np.where(lengths > 0, squares, 1.0))
+        rows = np.repeat(np.arange(len(texts)), lengths)
+        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(texts)))
         norms[norms == 0] = 1.0
         data /= np.repeat(norms, lengths)
     return sp.csr_matrix((data, columns, offsets), shape=(len(texts), len(vocabulary)))
