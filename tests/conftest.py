@@ -299,3 +299,9 @@ async def browser() -> AsyncIterator[object]:
         )
         yield chromium
         await chromium.close()
+
+
+@pytest.fixture
+def web_chat() -> type[Chat]:
+    """The ``Chat`` helper itself, for tests that open chats on an app of their own."""
+    return Chat

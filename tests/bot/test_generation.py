@@ -152,35 +152,6 @@ async def test_that_nothing_is_sent_when_there_are_no_passages(model_server):
 # The whole demo with SAMEN_LLM_URL set. ------------------------------------------------------
 
 
-class Chat:
-    """A customer in the web chat: ``reply = await chat.say(text)``; ``chat.last`` the answer."""
-
-    def __init__(self, client: httpx.AsyncClient) -> None:
-        self.client = client
-        self.id = self.token = ""
-        self.last: dict[str, Any] = {}
-
-    @classmethod
-    async def open(cls, client: httpx.AsyncClient, locale: str) -> Chat:
-        chat = cls(client)
-        response = await client.post(
-            "/api/v1/conversations", json={"channel": "web", "locale": locale, "customer": {}}
-        )
-        assert response.status_code == 201, response.text
-        chat.id, chat.token = response.json()["id"], response.json()["token"]
-        return chat
-
-    async def say(self, text: str) -> str:
-        response = await self.client.post(
-            f"/api/v1/conversations/{self.id}/messages",
-            json={"text": text},
-            headers={"Authorization": f"Bearer {self.token}"},
-        )
-        assert response.status_code == 201, response.text
-        self.last = response.json()
-        return "\n".join(r["text"] for r in self.last["replies"])
-
-
 @pytest.fixture
 async def generative_chat(
     demo_settings: Settings, clock: FixedClock, model_server: ModelServer
@@ -196,9 +167,9 @@ async def generative_chat(
 
 
 async def test_that_the_bot_answers_in_the_models_words_and_names_its_sources(
-    generative_chat, model_server
+    generative_chat, model_server, web_chat
 ):
-    chat = await Chat.open(generative_chat, "nl")
+    chat = await web_chat.open(generative_chat, "nl")
     reply = await chat.say("Hoe laat gaat de klantenservice open op zaterdag?")
     assert reply.startswith("Goed nieuws: ")
     assert re.search(r"Bron: \[1\] [^\n]+", reply)
@@ -215,10 +186,10 @@ async def test_that_the_bot_answers_in_the_models_words_and_names_its_sources(
 
 @pytest.mark.parametrize("mode", ["error", "slow"])
 async def test_that_the_bot_answers_from_the_passage_when_the_model_fails(
-    generative_chat, model_server, mode
+    generative_chat, model_server, mode, web_chat
 ):
     model_server.mode = mode
-    chat = await Chat.open(generative_chat, "nl")
+    chat = await web_chat.open(generative_chat, "nl")
     reply = await chat.say("Hoe laat gaat de klantenservice open op zaterdag?")
     assert model_server.requests  # it was asked…
     assert "Goed nieuws" not in reply  # …and its failure is not shown
