@@ -61,6 +61,7 @@ class CallStep:
     intent: str | None = None
     heard: str | None = None
     understanding: dict[str, Any] = field(default_factory=dict)
+    expecting: str | None = None  # what the bot asked for: "order_number", "customer_number"
 
 
 class VoiceCalls:
@@ -197,7 +198,9 @@ class VoiceCalls:
                 slow=state.slow,
             )
         ]  # fmt: skip
-        return CallStep(conversation.id, state, sentences, action)  # type: ignore[arg-type]
+        step = CallStep(conversation.id, state, sentences, action)  # type: ignore[arg-type]
+        step.expecting = _awaiting(conversation)
+        return step
 
     def _voice_version(self, text: str, language: str) -> str:
         """A bot text that ``texts.yml`` words differently for the phone (``channels: voice:``),

@@ -9,11 +9,12 @@ hand-over is a mark ``dial:<number>``, the end of the call ``hangup``).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from samen.channels.voice.adapter import VoiceChannel
@@ -33,7 +34,8 @@ class TurnTiming:
     audio_seconds: float
     stt_seconds: float
     latency_seconds: float  # includes the voice detector's wait for silence
-    steps: list[str] = field(default_factory=list)
+    turn_seconds: float = 0.0  # understanding, the bot and the store
+    speech_seconds: float = 0.0  # text-to-speech of the first sentence
 
 
 class MediaSession:
@@ -47,6 +49,8 @@ class MediaSession:
         self.call_sid = ""
         self.conversation_id: str | None = None
         self.digits = ""
+        self.expecting: str | None = None
+        self.warming: asyncio.Task[None] | None = None
         self.timings: list[TurnTiming] = []
         self.steps: list[CallStep] = []
         self.done = False
@@ -84,6 +88,8 @@ class MediaSession:
         if language in ("nl", "en"):
             self.state = CallState(language)
         caller = params.get("From") or params.get("from") or self.caller
+        if self.channel.transcriber is not None:  # ready by the time the caller has spoken
+            self.warming = asyncio.create_task(self.channel.transcriber.warm())
         step = await self.channel.calls.start(self.call_sid, caller, self.state)
         await self._play(step)
 
@@ -92,17 +98,30 @@ class MediaSession:
         transcriber = self.channel.transcriber
         if transcriber is None:
             raise SamenError("no_speech", "No speech-to-text configured for the voice channel.")
-        heard = await transcriber.transcribe(to_whisper(audio), self.state.language)
+        if self.warming is not None:
+            await self.warming  # normally done long ago; raises if speech is not installed
+        heard = await transcriber.transcribe(
+            to_whisper(audio), self.state.language, expecting=self.expecting
+        )
+        understood = time.perf_counter()
         step = await self.channel.calls.hear(
             self.call_sid,
             self.state,
             speech=heard.text,
             metadata={"speech": {"engine": "whisper-base", "seconds": round(heard.seconds, 3)}},
         )
-        first_audio = await self._play(step)
-        latency = (first_audio or time.perf_counter()) - ended + self.vad.hangover_ms / 1000
+        answered = time.perf_counter()
+        first_audio = await self._play(step) or time.perf_counter()
         self.timings.append(
-            TurnTiming(heard.text, step.intent, heard.audio_seconds, heard.seconds, latency)
+            TurnTiming(
+                heard.text,
+                step.intent,
+                heard.audio_seconds,
+                heard.seconds,
+                latency_seconds=first_audio - ended + self.vad.hangover_ms / 1000,
+                turn_seconds=answered - understood,
+                speech_seconds=first_audio - answered,
+            )
         )
 
     async def _key(self, digit: str) -> None:
@@ -117,6 +136,7 @@ class MediaSession:
         """Speak the step; returns when its first audio frame went out."""
         self.steps.append(step)
         self.state = step.state
+        self.expecting = step.expecting
         self.conversation_id = step.conversation_id
         first: float | None = None
         for sentence in step.say:
