@@ -144,9 +144,11 @@ class VoiceCalls:
         intent = (understanding.get("intent") or {}).get("name")
         replies = [m.text for m in result.replies]
         if conversation.state is State.BOT and speech and _PERSON.search(speech):
-            return await self._to_person(
+            step = await self._to_person(
                 conversation, state, "human_request", "The caller asked for a person."
             )  # always honoured, even when the words were not understood as such
+            step.intent, step.heard, step.understanding = intent, text, understanding
+            return step
         fallback = bool((conversation.context.get("bot") or {}).get("fallbacks"))
         state = replace(state, misses=state.misses + 1 if fallback else 0)
         if conversation.state is State.BOT and state.misses >= MISSES_BEFORE_PERSON:
