@@ -84,7 +84,7 @@ def demo(
     ]
     from samen.cli import serving
 
-    asyncio.run(serving.serve(settings, banner))
+    serving.run_loop(serving.serve(settings, banner))
 
 
 def _demo_logins() -> list[str]:

@@ -337,7 +337,11 @@ class SqlStore:
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[SqlTransaction]:
-        async with self.engine.connect() as conn:  # rolled back at the end: it only reads
+        """Reads outside a transaction: each sees the last commit. On PostgreSQL that saves the
+        BEGIN and ROLLBACK round trips; SQLite's driver never begins one for a SELECT."""
+        async with self.engine.connect() as conn:
+            if self._sqlite_lock is None:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
             yield SqlTransaction(conn)
 
 
