@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import socket
@@ -24,7 +25,9 @@ import uuid
 from pathlib import Path
 
 import httpx
+import uvloop
 
+from bench.loadgen import Client
 from bench.results import percentile, record
 from samen.nlu.training_data import load_many
 
@@ -54,48 +57,50 @@ async def wait_up(base: str, process: subprocess.Popen[bytes]) -> None:
 
 
 async def load(base: str, rate: float, seconds: float, texts: list[str]) -> dict[str, float]:
-    limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
-        conversations = []
-        for _ in range(int(rate * 1.5)):
-            response = await http.post(
-                "/api/v1/conversations", json={"channel": "web", "locale": "nl"}
-            )
-            conversations.append(response.json())
-        latencies: list[float] = []
-        errors = 0
+    host, port = base.removeprefix("http://").split(":")
+    http = Client(host, int(port))
+    conversations = []
+    for _ in range(int(rate * 1.5)):
+        status, body = await http.post("/api/v1/conversations", {"channel": "web", "locale": "nl"})
+        assert status == 201, body
+        conversations.append(json.loads(body))
+    latencies: list[float] = []
+    errors = 0
 
-        async def send(conversation: dict, text: str) -> None:
-            nonlocal errors
-            started = time.perf_counter()
-            try:
-                response = await http.post(
-                    f"/api/v1/conversations/{conversation['id']}/messages",
-                    json={"text": text},
-                    headers={"Authorization": f"Bearer {conversation['token']}"},
-                )
-                if response.status_code != 201:
-                    errors += 1
-                    return
-            except httpx.HTTPError:
-                errors += 1
-                return
-            latencies.append((time.perf_counter() - started) * 1000)
-
-        tasks = []
-        total = int(rate * seconds)
+    async def send(conversation: dict, text: str) -> None:
+        nonlocal errors
         started = time.perf_counter()
-        for i in range(total):
-            delay = started + i / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(
-                asyncio.create_task(
-                    send(conversations[i % len(conversations)], random.choice(texts))
-                )
+        try:
+            status, _ = await asyncio.wait_for(
+                http.post(
+                    f"/api/v1/conversations/{conversation['id']}/messages",
+                    {"text": text},
+                    token=conversation["token"],
+                ),
+                timeout=60,
             )
-        await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - started
+        except (OSError, asyncio.IncompleteReadError, TimeoutError):
+            errors += 1
+            return
+        if status != 201:
+            errors += 1
+            return
+        latencies.append((time.perf_counter() - started) * 1000)
+
+    tasks = []
+    total = int(rate * seconds)
+    started = time.perf_counter()
+    cpu = time.process_time()
+    for i in range(total):
+        delay = started + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(
+            asyncio.create_task(send(conversations[i % len(conversations)], random.choice(texts)))
+        )
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - started
+    await http.close()
     return {
         "sent": total,
         "ok": len(latencies),
@@ -103,6 +108,7 @@ async def load(base: str, rate: float, seconds: float, texts: list[str]) -> dict
         "throughput": len(latencies) / elapsed,
         "p50": percentile(latencies, 50),
         "p99": percentile(latencies, 99),
+        "load_cpu_ms": (time.process_time() - cpu) * 1000 / max(1, total),
     }
 
 
@@ -198,7 +204,7 @@ def main() -> None:
         "|---|---|---|---|---|---|---|",
     ]
     for setup in args.setups.split(","):
-        for figures in asyncio.run(run(setup, rates, args.seconds, models)):
+        for figures in uvloop.run(run(setup, rates, args.seconds, models)):
             rows.append(
                 f"| {SETUPS[setup]} | {figures['rate']:.0f} msg/s × {args.seconds:.0f} s "
                 f"| {figures['throughput']:.0f} msg/s | {figures['errors']:.0f} "

@@ -70,7 +70,7 @@ async def build(
     clock = clock or SystemClock()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     tenant = Tenant.load(settings.tenant_dir)
-    engine = create_engine(settings.effective_database_url)
+    engine = create_engine(settings.effective_database_url, pool_size=settings.database_pool_size)
     if migrate:
         await upgrade(engine)
     store = SqlStore(engine)

@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default: SQLite file in the data dir."
     )
+    database_pool_size: int = Field(
+        default=20,
+        ge=1,
+        le=500,
+        description="PostgreSQL connections each process keeps open; requests beyond wait for one.",
+    )
     redis_url: str | None = Field(default=None, description="Enables realtime across processes.")
     tenant_dir: Path = Field(default=DEMO_TENANT, description="The tenant's configuration folder.")
     models_dir: Path | None = Field(default=None, description="Trained models; default: data dir.")

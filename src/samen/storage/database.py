@@ -34,16 +34,23 @@ def async_url(url: str) -> str:
 
 
 def create_engine(
-    url: str, *, ping_after_idle: float = PING_AFTER_IDLE_SECONDS, **kwargs: Any
+    url: str,
+    *,
+    pool_size: int = 20,
+    ping_after_idle: float = PING_AFTER_IDLE_SECONDS,
+    **kwargs: Any,
 ) -> AsyncEngine:
+    """An engine for a URL; ``pool_size`` and ``ping_after_idle`` concern PostgreSQL only."""
     url = async_url(url)
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
-    engine = create_async_engine(url, **kwargs)
+    # A fixed set of connections, no overflow: under a burst, requests wait a moment for a
+    # connection rather than each opening one (a PostgreSQL process, type introspection, a
+    # cold statement cache) only to close it again when it is returned to a full pool.
+    kwargs.setdefault("max_overflow", 0)
+    engine = create_async_engine(url, pool_size=pool_size, **kwargs)
     _ping_when_rested(engine, ping_after_idle)
     return engine
 
