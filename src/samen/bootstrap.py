@@ -153,12 +153,14 @@ async def build_brain(settings: Settings, tenant: Tenant, store: SqlStore, clock
     from samen.brain import Brain
     from samen.nlu.language import LanguageDetector
     from samen.nlu.pipeline import Understanding
+    from samen.nlu.runtime import warm_up
     from samen.routing.engine import RoutingEngine
     from samen.routing.policy import Policy
     from samen.routing.queues import QueueEstimator
 
     models = await ensure_model(settings, tenant)
     understanding = Understanding(models.current, LanguageDetector(tenant.languages), clock)
+    warm_up(understanding)
     policy = Policy.load(tenant.path("routing.yml"), set(tenant.queues))
     texts = Texts.load(tenant.path("texts.yml"), tenant.default_language)
     knowledge, live = await load_knowledge(store, models.encoder)
