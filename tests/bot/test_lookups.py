@@ -124,7 +124,7 @@ async def test_that_an_outage_is_checked_by_postcode_and_asked_for_when_missing(
         ("nl", "ik heb een kopie nodig van mn factuur", "PL-104233", "3511 AB",
          ["Factuur F-2026-0081234", "Factuur F-2026-0079120"], None),
         ("en", "can i download my invoice from last month", "PL-104871", "3012 EL",
-         ["Factuur F-2026-0081777"], None),
+         ["Invoice F-2026-0081777"], "Factuur"),
         ("nl", "kan ik mijn contract ergens downloaden?", "PL-106114", "5611 AS",
          ["Contract en algemene voorwaarden"], "Factuur"),
     ],

@@ -97,9 +97,10 @@ class Document:
     id: str
     customer_number: str
     kind: str  # invoice, contract, letter
-    title: str
+    title: str  # what the company's system calls it, in the company's language
     issued_on: date
     url: str
+    reference: str = ""  # the number a customer quotes, e.g. the invoice number
 
 
 @dataclass(frozen=True, slots=True)

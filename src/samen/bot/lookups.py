@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from samen.bot import formats
-from samen.bot.connectors import Order
+from samen.bot.connectors import Document, Order
 from samen.bot.flowkit import FlowKit, postcode_answer
 from samen.bot.session import BotResult, BotTurn
 
@@ -180,7 +180,7 @@ async def download_document(
             kit.texts.say(
                 "document_line",
                 turn.language,
-                title=document.title,
+                title=_title(kit, document, turn.language),
                 date=formats.day(document.issued_on, turn.language),
                 url=document.url,
             )
@@ -189,6 +189,14 @@ async def download_document(
     result.events.append(("action", {"action": "documents_listed", "count": len(chosen)}))
     result.resolved = True
     return True
+
+
+def _title(kit: FlowKit, document: Document, language: str) -> str:
+    """The document's name in the customer's language where the texts know its kind."""
+    key = f"document_{document.kind}"
+    if not kit.texts.has(key, language):
+        return document.title
+    return kit.texts.say(key, language, reference=document.reference)
 
 
 _KINDS = (

@@ -249,6 +249,7 @@ class DemoBackend:
                 f"Factuur {i.number}",
                 i.issued_on,
                 self.links.url(f"inv-{i.number}"),
+                reference=i.number,
             )
             for i in await self.invoices_of(customer_number)
         ]
