@@ -29,7 +29,8 @@ from samen.bootstrap import build
 from samen.channels.voice.audio import FRAME_BYTES, frames
 from samen.channels.voice.speech import WhisperTranscriber
 from samen.channels.voice.stream import MediaSession
-from samen.settings import Settings
+from samen.settings import DEMO_TENANT, Settings
+from samen.tenant import Tenant
 
 DATA = Path(__file__).parent / "data" / "voice_utterances.yml"
 CACHE = Path.home() / ".cache" / "samen-bench"
@@ -81,7 +82,9 @@ def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
 
 async def run(limit: int | None) -> dict[str, dict[str, Any]]:
     utterances: dict[str, list[dict[str, str]]] = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-    whisper = WhisperTranscriber(CACHE / "speech")
+    whisper = WhisperTranscriber(
+        CACHE / "speech", vocabulary=Tenant.load(DEMO_TENANT).speech_vocabulary
+    )
     whisper.load()
     figures: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as folder:

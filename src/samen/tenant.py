@@ -71,6 +71,8 @@ class Tenant:
     hours: OpeningHours
     settings: dict[str, Any] = field(default_factory=dict)
     connector: str | None = None
+    # Words the speech recogniser should expect, per language: the company's name, products.
+    speech_vocabulary: dict[str, str] = field(default_factory=dict)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -119,4 +121,8 @@ class Tenant:
             hours=OpeningHours(zone, days, holidays),
             settings=dict(raw.get("settings") or {}),
             connector=raw.get("connector"),
+            speech_vocabulary={
+                str(k): str(v)
+                for k, v in ((raw.get("voice") or {}).get("vocabulary") or {}).items()
+            },
         )

@@ -9,7 +9,9 @@ from twilio_phone import check_twiml
 
 from samen.channels.voice.heard import keypad_text, normalise_transcript
 from samen.channels.voice.numbers import money, words
+from samen.channels.voice.speech import prompt_for
 from samen.channels.voice.spoken import speakable
+from samen.tenant import Tenant
 
 
 @pytest.mark.parametrize(
@@ -95,3 +97,14 @@ def test_that_twiml_checks_refuse_what_twilio_would_refuse():
         check_twiml('<Response><Gather input="speech"><Dial>+31</Dial></Gather></Response>')
     with pytest.raises(AssertionError):
         check_twiml('<Response><Say rate="slow">hallo</Say></Response>')
+
+
+def test_that_the_recogniser_expects_the_words_the_tenant_names_in_its_configuration(tmp_path):
+    (tmp_path / "tenant.yml").write_text(
+        "name: Acme\nvoice:\n  vocabulary:\n    nl: 'Klantenservice Acme: glasvezel, modem.'\n"
+    )
+    vocabulary = Tenant.load(tmp_path).speech_vocabulary
+    assert prompt_for("nl", "order_number", vocabulary).startswith("Klantenservice Acme")
+    assert "bestelnummer" in prompt_for("nl", "order_number", vocabulary)
+    # where the tenant names nothing for a language, a neutral prompt without a company name
+    assert prompt_for("en", None, vocabulary).startswith("Customer service:")

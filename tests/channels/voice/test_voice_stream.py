@@ -19,6 +19,8 @@ import websockets
 from samen.channels.voice.audio import FRAME_BYTES, frames
 from samen.channels.voice.speech import WhisperTranscriber
 from samen.channels.voice.stream import frame_event
+from samen.settings import DEMO_TENANT
+from samen.tenant import Tenant
 from samen.web.app import create_app
 
 pytestmark = pytest.mark.slow
@@ -39,7 +41,9 @@ def utterance(text: str, voice: str, folder: Path) -> bytes:
 
 @pytest.fixture(scope="session")
 def whisper() -> WhisperTranscriber:
-    transcriber = WhisperTranscriber(CACHE / "speech")
+    transcriber = WhisperTranscriber(
+        CACHE / "speech", vocabulary=Tenant.load(DEMO_TENANT).speech_vocabulary
+    )
     transcriber.load()
     return transcriber
 

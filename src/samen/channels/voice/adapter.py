@@ -93,7 +93,9 @@ def attach_voice(container: Container) -> VoiceChannel | None:
         default_language=tenant.default_language,
         auth_token=settings.twilio_auth_token,
         public_url=settings.public_url,
-        transcriber=WhisperTranscriber(settings.data_dir / "speech"),
+        transcriber=WhisperTranscriber(
+            settings.data_dir / "speech", vocabulary=tenant.speech_vocabulary
+        ),
         synthesizer=EspeakSynthesizer(),
     )
     container.channels.register(VoiceOutbound(container))

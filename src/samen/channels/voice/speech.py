@@ -33,11 +33,10 @@ from samen.errors import MissingDependency
 
 # Words of the domain, not whole example sentences: a prompt is read as the text before the
 # caller's words, and a sentence in it is what Whisper then "hears" in anything unclear.
+# A tenant names its own (tenant.yml, ``voice: vocabulary:``); these serve where it does not.
 PROMPTS = {
-    "nl": "Klantenservice Polderlink: bestelling, storing, factuur, verhuizen, medewerker, "
-    "openingstijden.",
-    "en": "Polderlink customer service: order, outage, invoice, moving house, agent, "
-    "opening hours.",
+    "nl": "Klantenservice: bestelling, storing, factuur, verhuizen, medewerker, openingstijden.",
+    "en": "Customer service: order, outage, invoice, moving house, agent, opening hours.",
 }
 # What the bot just asked for: the number's spoken shape (a made-up number, so that no real
 # one is suggested to the recogniser).
@@ -82,8 +81,10 @@ class Transcriber(Protocol):
         ...
 
 
-def prompt_for(language: str, expecting: str | None = None) -> str:
-    prompt = PROMPTS.get(language, "")
+def prompt_for(
+    language: str, expecting: str | None = None, vocabulary: dict[str, str] | None = None
+) -> str:
+    prompt = (vocabulary or PROMPTS).get(language) or PROMPTS.get(language, "")
     hint = EXPECTING.get(expecting or "", {}).get(language)
     return f"{prompt} {hint}" if hint else prompt
 
@@ -95,9 +96,16 @@ class WhisperTranscriber:
     shared cores: 0.19 s a turn with one thread, 0.32 s with two)."""
 
     def __init__(
-        self, folder: Path, *, beam_size: int = 5, threads: int = 1, workers: int = 2
+        self,
+        folder: Path,
+        *,
+        vocabulary: dict[str, str] | None = None,
+        beam_size: int = 5,
+        threads: int = 1,
+        workers: int = 2,
     ) -> None:
         self.folder = folder / "whisper-base"
+        self.vocabulary = vocabulary or {}
         self.beam_size = beam_size
         self.threads = threads
         self.workers = workers
@@ -117,7 +125,7 @@ class WhisperTranscriber:
         model = self.load()
         started = time.perf_counter()
         samples = samples.astype(np.float32)
-        prompt = prompt_for(language, expecting)
+        prompt = prompt_for(language, expecting, self.vocabulary)
         if len(samples) <= (WINDOW_SECONDS * 2 - 4) * RATE:
             text = decode_turn(model, samples, language, prompt, self.beam_size)
         else:
