@@ -103,6 +103,10 @@ OUTAGES = [
     ("en", ["is there an outage in my area", "1012 NX"],
      ["outage in 1012 NX", "internet + tv", "fixed by today (Monday 23 November) at 16:40"]),
     ("en", ["any outages near 9711 LA?"], ["don't see an outage in 9711 LA"]),
+    # the four digits of the area are enough: that is what outages are known by
+    ("nl", ["storing?", "3512"], ["storing in 3512", "Onderhoud aan de tv-zender"]),
+    ("en", ["internet down in postcode 1012?"], ["outage in 1012", "internet + tv"]),
+    ("nl", ["is er een storing in 9711"], ["geen storing in 9711"]),
 ]  # fmt: skip
 
 

@@ -127,7 +127,7 @@ async def repair_status(
 async def outage_check(
     kit: FlowKit, turn: BotTurn, result: BotResult, flow: dict[str, Any]
 ) -> bool:
-    postcode = postcode_answer(turn) or turn.recall("postcode")
+    postcode = postcode_answer(turn) or _postcode_area(turn, flow) or turn.recall("postcode")
     if postcode is None and turn.state.get("verified"):
         customer = await kit.backend.find_customer(customer_number=turn.state["verified"])
         postcode = customer.address.postcode if customer else None
@@ -189,6 +189,25 @@ async def download_document(
     result.events.append(("action", {"action": "documents_listed", "count": len(chosen)}))
     result.resolved = True
     return True
+
+
+_AREA = re.compile(r"(?<![\d-])([1-9]\d{3})(?![\d-])")
+_AREA_NAMED = re.compile(
+    r"\b(?:post\s?code|zip|in|bij|rond|rondom|omgeving|near|around|area)\s+([1-9]\d{3})(?![\d-])",
+    re.I,
+)
+
+
+def _postcode_area(turn: BotTurn, flow: dict[str, Any]) -> str | None:
+    """The four digits of a postcode area ("1012"), which is what outages are known by: in the
+    answer to "which postcode?", or named as a place ("postcode 3512", "storing in 9711?")."""
+    named = _AREA_NAMED.search(turn.text)
+    if named:
+        return named.group(1)
+    if flow.get("await") == "outage_postcode":
+        match = _AREA.search(turn.text)
+        return match.group(1) if match else None
+    return None
 
 
 def _title(kit: FlowKit, document: Document, language: str) -> str:
