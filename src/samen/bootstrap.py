@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from samen.channels.registry import ChannelRegistry
 from samen.clock import Clock, SystemClock
 from samen.conversations.handler import ConversationHandler
+from samen.conversations.limits import MemoryTally, Tally
 from samen.conversations.service import ConversationService
 from samen.errors import ConfigError
 from samen.realtime.memory import InProcessBroker
@@ -49,6 +50,20 @@ class Container:
             await closer()
         await self.broker.close()
         await self.store.engine.dispose()
+
+
+def make_tally(settings: Settings, clock: Clock, extras: dict[str, Any]) -> Tally:
+    """Rate-limit counts: in Redis when processes share one, else in this process."""
+    if settings.redis_url:
+        from samen.realtime.redis import RedisTally
+
+        shared = RedisTally(settings.redis_url)
+        extras.setdefault("closers", []).append(shared.close)
+        tally: Tally = shared
+    else:
+        tally = MemoryTally(lambda: clock.now().timestamp())
+    extras["tally"] = tally  # shared with the login throttle
+    return tally
 
 
 def make_broker(settings: Settings) -> Broker:
@@ -90,6 +105,7 @@ async def build(
         channels,
         clock,
         message_rate=(settings.messages_per_window, settings.message_window_seconds),
+        tally=make_tally(settings, clock, extras),
     )
     container = Container(settings, tenant, clock, store, broker, channels, conversations, extras)
     await build_agents(container)
@@ -135,6 +151,7 @@ async def build_agents(container: Container) -> None:
         knowledge=brain.bot.knowledge if brain else None,
         backend=brain.bot.kit.backend if brain else None,
         intents=(lambda: brain.understanding.model.classifier.classes) if brain else None,
+        tally=container.extras.get("tally"),
     )
     if container.settings.tenant_dir.resolve() == DEMO_TENANT.resolve():
         from samen.demo.users import DEMO_USERS

@@ -15,13 +15,13 @@ import asyncio
 import hashlib
 import hmac
 import secrets
-from collections import deque
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from samen.agents.models import ApiKey, Presence, Session, User, UserId
 from samen.agents.passwords import Passwords
 from samen.agents.ports import People
 from samen.clock import Clock
+from samen.conversations.limits import MemoryTally, Tally
 from samen.conversations.models import new_id
 from samen.errors import NotFound, RateLimited, Unauthorized
 
@@ -37,40 +37,36 @@ def digest(secret: str) -> str:
 class LoginThrottle:
     """Failed logins per e-mail and per client address within a window; beyond it, refuse.
 
-    Counted in this process (as the message limiter is); a success clears the e-mail's count.
+    Counted in the tally every server process shares (Redis, with several workers), so a
+    guesser gets no more tries by reaching another worker; a success clears the e-mail's count.
     """
 
-    def __init__(self, clock: Clock, per_email: int = 5, per_client: int = 20, minutes: float = 15) -> None:
-        self.clock = clock
+    def __init__(
+        self,
+        tally: Tally | None = None,
+        per_email: int = 5,
+        per_client: int = 20,
+        minutes: float = 15,
+    ) -> None:
+        self.tally = tally or MemoryTally()
         self.limits = {"email": per_email, "client": per_client}
-        self.window = timedelta(minutes=minutes)
-        self._failures: dict[str, deque[datetime]] = {}
+        self.window = minutes * 60
 
-    def check(self, email: str, client: str) -> None:
-        now = self.clock.now()
+    async def check(self, email: str, client: str) -> None:
         for kind, key in (("email", email), ("client", client)):
-            failures = self._recent(f"{kind}:{key}", now)
-            if len(failures) >= self.limits[kind]:
-                retry = max(1, int((failures[0] + self.window - now).total_seconds()))
+            if await self.tally.count(f"login:{kind}:{key}", self.window) >= self.limits[kind]:
                 raise RateLimited(
                     "too_many_logins",
-                    f"Too many failed logins; try again in {max(1, retry // 60)} minutes.",
-                    retry_after=retry,
+                    f"Too many failed logins; try again in {int(self.window // 60)} minutes.",
+                    retry_after=self.window,
                 )
 
-    def failed(self, email: str, client: str) -> None:
-        now = self.clock.now()
-        for key in (f"email:{email}", f"client:{client}"):
-            self._recent(key, now).append(now)
+    async def failed(self, email: str, client: str) -> None:
+        for key in (f"login:email:{email}", f"login:client:{client}"):
+            await self.tally.add(key, self.window)
 
-    def succeeded(self, email: str) -> None:
-        self._failures.pop(f"email:{email}", None)
-
-    def _recent(self, key: str, now: datetime) -> deque[datetime]:
-        failures = self._failures.setdefault(key, deque())
-        while failures and now - failures[0] > self.window:
-            failures.popleft()
-        return failures
+    async def succeeded(self, email: str) -> None:
+        await self.tally.clear(f"login:email:{email}", self.window)
 
 
 class Authenticator:
@@ -86,18 +82,18 @@ class Authenticator:
         self.passwords = passwords
         self.clock = clock
         self._secret = secret.encode()
-        self.throttle = throttle or LoginThrottle(clock)
+        self.throttle = throttle or LoginThrottle()
 
     # sessions ------------------------------------------------------------------------------
     async def login(self, email: str, password: str, *, client: str = "") -> tuple[User, str]:
         email = email.strip().lower()
-        self.throttle.check(email, client)
+        await self.throttle.check(email, client)
         user = await self.people.find_user(email)
         stored = user.password_hash if user and user.active else None
         if not await asyncio.to_thread(self.passwords.verify, stored, password) or user is None:
-            self.throttle.failed(email, client)
+            await self.throttle.failed(email, client)
             raise Unauthorized("invalid_login", "That e-mail address and password do not match.")
-        self.throttle.succeeded(email)
+        await self.throttle.succeeded(email)
         now = self.clock.now()
         if self.passwords.needs_rehash(user.password_hash):
             user.password_hash = await asyncio.to_thread(self.passwords.hash, password)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from samen.agents.actions import StepResult, Steps
 from samen.agents.assignment import Assigner
 from samen.agents.assist import Assistant
-from samen.agents.auth import Authenticator
+from samen.agents.auth import Authenticator, LoginThrottle
 from samen.agents.canned import Phrasebook
 from samen.agents.casefile import CaseFiles
 from samen.agents.corrections import Corrections, CorrectionStore
@@ -26,6 +26,7 @@ from samen.agents.ports import People
 from samen.bot.connectors import Backend
 from samen.bot.knowledge import KnowledgeBase
 from samen.clock import Clock
+from samen.conversations.limits import MemoryTally, Tally
 from samen.conversations.models import Conversation
 from samen.conversations.ports import Transaction
 from samen.conversations.service import ConversationService
@@ -62,6 +63,7 @@ class AgentServices:
         backend: Backend | None = None,
         intents: Callable[[], Sequence[str]] | None = None,
         passwords: Passwords | None = None,
+        tally: Tally | None = None,
     ) -> AgentServices:
         passwords = passwords or Passwords()
         phrases = Phrasebook.load(tenant.path("canned.yml"), tenant.default_language)
@@ -72,7 +74,13 @@ class AgentServices:
         return cls(
             people=people,
             phrases=phrases,
-            auth=Authenticator(people, passwords, clock, secret),
+            auth=Authenticator(
+                people,
+                passwords,
+                clock,
+                secret,
+                LoginThrottle(tally or MemoryTally(lambda: clock.now().timestamp())),
+            ),
             directory=Directory(people, passwords, clock, tenant.queues),
             desk=desk,
             assigner=assigner,

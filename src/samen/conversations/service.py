@@ -17,7 +17,7 @@ from typing import Any
 
 from samen.clock import Clock
 from samen.conversations.handler import ConversationHandler, Outcome, Turn
-from samen.conversations.limits import SlidingWindowLimiter
+from samen.conversations.limits import MemoryTally, RateLimit, Tally
 from samen.conversations.models import (
     Conversation,
     ConversationId,
@@ -74,13 +74,16 @@ class ConversationService:
         clock: Clock,
         *,
         message_rate: tuple[int, float] = (20, 10.0),
+        tally: Tally | None = None,
     ) -> None:
         self.store = store
         self.handler = handler
         self.broker = broker
         self.outbox = outbox
         self.clock = clock
-        self._limiter = SlidingWindowLimiter(*message_rate)
+        self._limit = RateLimit(
+            tally or MemoryTally(), *message_rate, "rate_limited", "Too many messages"
+        )
 
     # customers ------------------------------------------------------------------------------
     async def resolve_customer(
@@ -194,7 +197,7 @@ class ConversationService:
                 conversation = _opened_by(conversation, token)
             elif conversation is None:
                 raise NotFound("conversation_not_found", "No such conversation.")
-            self._limiter.hit(conversation_id)
+            await self._limit.hit(conversation_id)
             if client_id:
                 earlier = await tx.find_message_by_client_id(conversation.id, client_id)
                 if earlier is not None:
