@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -67,6 +68,7 @@ async def load(base: str, rate: float, seconds: float, texts: list[str]) -> dict
         conversations.append(json.loads(body))
     latencies: list[float] = []
     errors = 0
+    kinds: Counter[str] = Counter()
 
     async def send(conversation: dict, text: str) -> None:
         nonlocal errors
@@ -80,11 +82,13 @@ async def load(base: str, rate: float, seconds: float, texts: list[str]) -> dict
                 ),
                 timeout=60,
             )
-        except (OSError, asyncio.IncompleteReadError, TimeoutError):
+        except (OSError, asyncio.IncompleteReadError, TimeoutError) as error:
             errors += 1
+            kinds[type(error).__name__] += 1
             return
         if status != 201:
             errors += 1
+            kinds[f"HTTP {status}"] += 1
             return
         latencies.append((time.perf_counter() - started) * 1000)
 
@@ -102,6 +106,8 @@ async def load(base: str, rate: float, seconds: float, texts: list[str]) -> dict
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - started
     await http.close()
+    if kinds:
+        print("errors:", dict(kinds), flush=True)
     return {
         "sent": total,
         "ok": len(latencies),
