@@ -117,6 +117,19 @@ async def test_that_malformed_json_gets_the_contract_error_shape(client):
     )
     assert response.status_code == 422
     assert set(response.json()["error"]) >= {"code", "message"}
+    assert "not valid JSON" in response.json()["error"]["message"]
+
+
+async def test_that_a_phone_number_that_cannot_exist_is_refused_not_silently_dropped(client):
+    response = await client.post(
+        "/api/v1/conversations", json={"channel": "web", "customer": {"phone": "12"}}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"]["problems"][0]["field"] == "customer.phone"
+    ok = await client.post(
+        "/api/v1/conversations", json={"channel": "web", "customer": {"phone": "06-12345678"}}
+    )
+    assert ok.status_code == 201
 
 
 async def test_that_too_many_messages_in_a_short_time_are_refused(client):

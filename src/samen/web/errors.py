@@ -37,10 +37,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
-            {
-                "field": _field(err.get("loc", ())),
-                "problem": err.get("msg"),
-            }
+            {"field": "", "problem": "The body is not valid JSON"}
+            if err.get("type") == "json_invalid"
+            else {"field": _field(err.get("loc", ())), "problem": err.get("msg")}
             for err in exc.errors()
         ]
         first = problems[0] if problems else {"field": "", "problem": "invalid"}

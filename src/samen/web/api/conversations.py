@@ -7,7 +7,7 @@ import contextlib
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Request, WebSocket, WebSocketDisconnect
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from samen.conversations.models import Identity, Sender
 from samen.conversations.service import ConversationService
@@ -24,6 +24,15 @@ class CustomerIn(BaseModel):
     phone: str | None = Field(default=None, max_length=40)
     external_id: str | None = Field(default=None, max_length=200)
     name: str | None = Field(default=None, max_length=200)
+
+    @field_validator("phone")
+    @classmethod
+    def _a_real_phone_number(cls, phone: str | None) -> str | None:
+        from samen.channels.identity import normalise_phone
+
+        if phone and normalise_phone(phone) is None:
+            raise ValueError("not a valid phone number (e.g. 06-12345678 or +31612345678)")
+        return phone
 
 
 class ConversationIn(BaseModel):
