@@ -2,17 +2,18 @@
 
 Features are TF-IDF word n-grams and character n-grams (which survive typos and Dutch
 compounds), the multilingual sentence embedding (which carries meaning across wording and
-language), and a kernel map of that embedding (Nyström, RBF) so a linear SVM can draw curved
-boundaries in meaning space. Scores are calibrated into probabilities by a softmax temperature
-fitted on held-out predictions; out-of-scope is both a learned class (when the data has one)
-and a confidence threshold tuned on held-out data.
+language), and a kernel map of that embedding (Nyström, RBF; samen.nlu.kernel) so a linear
+SVM can draw curved boundaries in meaning space. Scores are calibrated into probabilities by
+a softmax temperature fitted on held-out predictions; out-of-scope is both a learned class
+(when the data has one) and a confidence threshold tuned on held-out data
+(samen.nlu.calibration).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,8 +22,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
+# Calibration and RbfMap are also found here by models pickled before they had modules of their own.
+from samen.nlu.calibration import Calibration, calibrate, softmax
 from samen.nlu.cues import deletions
 from samen.nlu.embeddings import Encoder
+from samen.nlu.kernel import RbfMap
 from samen.nlu.models import OUT_OF_SCOPE, IntentScore
 from samen.nlu.tfidf import tfidf
 from samen.nlu.wordforms import lemma, lemma_ngrams, warm_up
@@ -46,50 +50,8 @@ class IntentModelConfig:
     oos_weight: float = 0.1
 
 
-@dataclass(slots=True)
-class Calibration:
-    temperature: float = 0.2
-    threshold: float = 0.0
-    held_out: dict[str, Any] = field(default_factory=dict)
-
-
 _DIGITS = re.compile(r"\d")
 _WORD = re.compile(r"(?u)\b[^\W\d_]{2,}\b")
-
-
-class RbfMap:
-    """Nyström features of the RBF kernel on unit vectors: ``map(x) · map(y) ≈ exp(-γ|x-y|²)``.
-
-    Landmarks are a fixed random sample of the training vectors; the symmetric eigen-
-    decomposition of their kernel is several times faster than scikit-learn's SVD route.
-    """
-
-    def __init__(self, gamma: float, components: int, seed: int = 0) -> None:
-        self.gamma = gamma
-        self.components = components
-        self.seed = seed
-        self.landmarks = np.zeros((0, 0), dtype=np.float32)
-        self.projection = np.zeros((0, 0), dtype=np.float32)
-
-    def fit(self, vectors: np.ndarray) -> RbfMap:
-        rng = np.random.default_rng(self.seed)
-        count = min(self.components, len(vectors))
-        self.landmarks = vectors[rng.choice(len(vectors), size=count, replace=False)].astype(
-            np.float32
-        )
-        kernel = self._kernel(self.landmarks).astype(np.float64)
-        values, vecs = np.linalg.eigh(kernel)
-        values = np.maximum(values, 1e-12)
-        self.projection = (vecs / np.sqrt(values)).astype(np.float32) @ vecs.T.astype(np.float32)
-        return self
-
-    def _kernel(self, vectors: np.ndarray) -> np.ndarray:
-        # |x - l|² = 2 - 2 x·l for unit vectors
-        distances = np.maximum(2.0 - 2.0 * (vectors @ self.landmarks.T), 0.0)
-        return np.exp(-self.gamma * distances)
-
-    def transform(self, vectors: np.ndarray) -> np.ndarray:
-        return np.asarray(self._kernel(vectors.astype(np.float32)) @ self.projection)
 
 
 def _normalise(text: str) -> str:
@@ -142,7 +104,7 @@ class IntentClassifier:
         if tune is not None:
             self._fit_once(texts, vectors, y)
             held_scores = self._decisions(tune[0], self.encoder.encode(tune[0]))
-            self.calibration = _calibrate(
+            self.calibration = calibrate(
                 held_scores, np.asarray(tune[1]), self.classes, self.config
             )
         elif min(np.unique(y, return_counts=True)[1]) < 2:
@@ -151,7 +113,7 @@ class IntentClassifier:
             self.calibration = Calibration(held_out={"note": "too few examples to calibrate"})
         else:
             held_scores, held_y = self._cross_validated(texts, vectors, y, report)
-            self.calibration = _calibrate(held_scores, held_y, sorted(set(labels)), self.config)
+            self.calibration = calibrate(held_scores, held_y, sorted(set(labels)), self.config)
             report("training", 0.85)
             self._fit_once(texts, vectors, y)
         report("done", 1.0)
@@ -223,7 +185,7 @@ class IntentClassifier:
     def probabilities(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
         if vectors is None:
             vectors = self.encoder.encode(texts)
-        return _softmax(self._decisions(texts, vectors), self.calibration.temperature)
+        return softmax(self._decisions(texts, vectors), self.calibration.temperature)
 
     def rank(
         self, texts: Sequence[str], vectors: np.ndarray | None = None, top: int = 5
@@ -287,54 +249,3 @@ class IntentClassifier:
 def _doubled(word: str) -> str:
     half = len(word) // 2
     return word[:half] if len(word) % 2 == 0 and word[:half] == word[half:] else word
-
-
-def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
-    z = scores / max(temperature, 1e-3)
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return np.asarray(e / e.sum(axis=1, keepdims=True))
-
-
-def _calibrate(
-    scores: np.ndarray, y: np.ndarray, classes: list[str], config: IntentModelConfig
-) -> Calibration:
-    """Temperature by held-out log-loss; the OOS threshold by held-out accuracy and recall."""
-    index = {c: i for i, c in enumerate(classes)}
-    known = np.array([label in index for label in y])
-    truth = np.array([index.get(label, -1) for label in y])
-    best_t, best_loss = 0.2, float("inf")
-    for t in (0.05, 0.08, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0):
-        p = _softmax(scores[known], t)
-        loss = float(-np.mean(np.log(p[np.arange(known.sum()), truth[known]] + 1e-9)))
-        if loss < best_loss:
-            best_t, best_loss = t, loss
-    probs = _softmax(scores, best_t)
-    top = probs.argmax(axis=1)
-    top_p = probs.max(axis=1)
-    is_oos = np.array([label == OUT_OF_SCOPE or label not in index for label in y])
-    oos_class = index.get(OUT_OF_SCOPE, -1)
-
-    def measure(threshold: float) -> tuple[float, float]:
-        rejected = (top_p < threshold) | (top == oos_class)
-        in_scope = ~is_oos
-        accuracy = (
-            float(np.mean((top == truth)[in_scope] & ~rejected[in_scope]))
-            if in_scope.any()
-            else 1.0
-        )
-        recall = float(np.mean(rejected[is_oos])) if is_oos.any() else 0.0
-        return accuracy, recall
-
-    best_threshold, best_value = 0.0, -1.0
-    for threshold in np.linspace(0.0, 0.9, 91):
-        accuracy, recall = measure(float(threshold))
-        value = accuracy + config.oos_weight * recall if is_oos.any() else accuracy
-        if value > best_value + 1e-9:
-            best_threshold, best_value = float(threshold), value
-    accuracy, recall = measure(best_threshold)
-    return Calibration(
-        temperature=best_t,
-        threshold=best_threshold,
-        held_out={"in_scope_accuracy": accuracy, "oos_recall": recall, "log_loss": best_loss},
-    )
