@@ -189,12 +189,12 @@ def ensure_models() -> Path:
     from samen.nlu.store import ModelStore
     from samen.nlu.train import train_model
 
-    folder = Path(
-        os.environ.get("SAMEN_BENCH_MODELS", Path.home() / ".cache" / "samen-bench" / "models")
-    )
+    data = load_many(sorted(DEMO_NLU.glob("train*.yml")))
+    cache = Path(os.environ.get("SAMEN_BENCH_MODELS", Path.home() / ".cache" / "samen-bench"))
+    folder = cache / f"models-{data.digest()[:16]}"  # retrained when the training data changes
     store = ModelStore(folder)
     if store.current_version() is None:
-        store.save(train_model(load_many(sorted(DEMO_NLU.glob("train*.yml"))), store.encoder))
+        store.save(train_model(data, store.encoder))
     return folder
 
 

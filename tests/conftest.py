@@ -159,7 +159,7 @@ def _demo_model_key() -> str:
     digest = hashlib.sha256()
     for path in sorted((DEMO / "nlu").glob("train*.yml")):
         digest.update(path.read_bytes())
-    for module in ("intents.py", "train.py", "model.py", "embeddings.py"):
+    for module in ("intents.py", "kernel.py", "calibration.py", "train.py", "model.py", "embeddings.py"):
         digest.update((DEMO.parent / "nlu" / module).read_bytes())
     return digest.hexdigest()[:16]
 
