@@ -101,7 +101,8 @@ OUTAGES = [
     ("nl", ["ligt er iets plat? tv doet raar", "3512 KL"],
      ["storing in 3512 KL", "Onderhoud aan de tv-zender", "Het gaat om tv."]),
     ("en", ["is there an outage in my area", "1012 NX"],
-     ["outage in 1012 NX", "internet + tv", "fixed by today (Monday 23 November) at 16:40"]),
+     ["outage in 1012 NX", "A cable cut during excavation", "internet + tv",
+      "fixed by today (Monday 23 November) at 16:40"]),
     ("en", ["any outages near 9711 LA?"], ["don't see an outage in 9711 LA"]),
     # the four digits of the area are enough: that is what outages are known by
     ("nl", ["storing?", "3512"], ["storing in 3512", "Onderhoud aan de tv-zender"]),

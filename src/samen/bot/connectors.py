@@ -79,7 +79,12 @@ class Outage:
     services: tuple[str, ...]
     started_at: datetime
     expected_end: datetime | None
-    description: str
+    description: str  # in the company's language
+    # The same in other languages, where the company's system has them ({"en": "..."}).
+    translations: dict[str, str] = field(default_factory=dict)
+
+    def described_in(self, language: str | None) -> str:
+        return self.translations.get(language or "", self.description)
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,7 +151,7 @@ async def outage_check(
         turn,
         "outage_found",
         postcode=postcode,
-        description=outage.description,
+        description=outage.described_in(turn.language),
         services=" + ".join(outage.services),
         started=formats.moment(outage.started_at, turn.language, kit.zone, today),
         expected=formats.moment(outage.expected_end, turn.language, kit.zone, today)

@@ -71,7 +71,7 @@ async def _mention_outage(kit: FlowKit, turn: BotTurn, result: BotResult) -> Non
             result,
             turn,
             "ts_outage",
-            description=outage.description,
+            description=outage.described_in(turn.language),
             expected=formats.moment(outage.expected_end, turn.language, kit.zone, kit.today())
             if outage.expected_end
             else "?",

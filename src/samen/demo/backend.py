@@ -6,6 +6,7 @@ created and filled on first start, apart from Samen's schema and migrations.
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import UTC, date, datetime
 from typing import Any
@@ -217,7 +218,7 @@ class DemoBackend:
                         tuple(r.services.split("|")),
                         r.started_at,
                         r.expected_end,
-                        r.description,
+                        *_described(r.description),
                     )
                 )
         return found
@@ -333,6 +334,14 @@ class DemoBackend:
             )
         reference = await self._record(customer_number, "cancellation", f"{end_on} {reason}")
         return Receipt(reference, end_on.isoformat(), {"end_on": end_on.isoformat()})
+
+
+def _described(stored: str) -> tuple[str, dict[str, str]]:
+    """The outage system's text: Dutch, or {"nl": ..., "en": ...} where it has both."""
+    if stored.startswith("{"):
+        texts = json.loads(stored)
+        return texts["nl"], {k: v for k, v in texts.items() if k != "nl"}
+    return stored, {}
 
 
 def _customer(row: Any) -> CustomerRecord:

@@ -6,6 +6,7 @@ still believable; everything else is fixed, so tests and the README can name it.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -86,11 +87,17 @@ def outages(now: datetime) -> list[dict[str, Any]]:
     return [
         dict(reference="STR-2026-0412", postcodes="1012|1011|1013", services="internet|tv",
              started_at=start, expected_end=start + timedelta(hours=9),
-             description="Kabelbreuk bij graafwerkzaamheden in Amsterdam-Centrum"),
+             description=_both("Kabelbreuk bij graafwerkzaamheden in Amsterdam-Centrum",
+                               "A cable cut during excavation work in Amsterdam city centre")),
         dict(reference="STR-2026-0415", postcodes="3512", services="tv",
              started_at=start + timedelta(hours=2), expected_end=start + timedelta(hours=6),
-             description="Onderhoud aan de tv-zender in Utrecht-Oost"),
+             description=_both("Onderhoud aan de tv-zender in Utrecht-Oost",
+                               "Maintenance on the TV transmitter in Utrecht-Oost")),
     ]  # fmt: skip
+
+
+def _both(dutch: str, english: str) -> str:
+    return json.dumps({"nl": dutch, "en": english}, ensure_ascii=False)
 
 
 def invoices(today: date) -> list[dict[str, Any]]:
