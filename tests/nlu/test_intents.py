@@ -126,3 +126,19 @@ def test_that_training_reports_its_progress(small_data, encoder):
 
 def test_that_a_word_with_one_typo_is_not_taken_for_an_unknown_word(model):
     assert model.classifier.predict(["medewerkerr"]) == ["human_handoff"]
+
+
+def test_that_examples_given_for_calibration_also_teach_the_final_model(small_data, encoder):
+    tune = TrainingData(
+        [
+            Example("wanneer is de klantenservice bereikbaar", "opening_hours"),
+            Example("is mijn order onderweg", "order_status"),
+            Example("geef me een echte medewerker", "human_handoff"),
+            Example("hoe oud is de koning", "out_of_scope"),
+            Example("xylofoonles voor beginners", "music_lessons"),  # an intent training lacks
+        ]
+    )
+    classifier = train_model(small_data, encoder, tune=tune).classifier
+    vocabulary = classifier._words.vocabulary_
+    assert "klantenservice" in vocabulary and "koning" in vocabulary
+    assert "xylofoonles" not in vocabulary and "music_lessons" not in classifier.classes

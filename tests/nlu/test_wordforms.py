@@ -24,3 +24,24 @@ def test_that_numbers_count_as_one_shape_not_as_themselves():
 
 def test_that_lemma_pairs_follow_the_lemmas():
     assert lemma_ngrams("mn pakketten") == ["mijn", "pakket", "mijn pakket"]
+
+
+@pytest.mark.parametrize(
+    ("text", "verb"),
+    [
+        ("ik verzoek u mijn abonnement op te zeggen", "opzeggen"),
+        ("mag ik de achterstand af te lossen", "aflossen"),
+        ("ik wens de factuur aan te vechten", "aanvechten"),
+    ],
+)
+def test_that_a_separable_verb_split_by_te_counts_as_the_verb(text, verb):
+    assert verb in lemmas(text)
+
+
+def test_that_te_between_a_particle_and_a_non_verb_joins_nothing():
+    assert lemmas("ik ga op te vakantie") == ["ik", "ga", "op", "te", "vakantie"]
+
+
+@pytest.mark.parametrize("word", ["jo", "yo", "heuj", "hoii", "hallootjes"])
+def test_that_informal_greetings_count_as_hallo(word):
+    assert lemmas(word) == ["hallo"]

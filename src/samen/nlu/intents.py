@@ -103,9 +103,19 @@ class IntentClassifier:
         report("calibrating", 0.2)
         if tune is not None:
             self._fit_once(texts, vectors, y)
-            held_scores = self._decisions(tune[0], self.encoder.encode(tune[0]))
+            tune_vectors = self.encoder.encode(tune[0])
+            held_scores = self._decisions(tune[0], tune_vectors)
             self.calibration = calibrate(
                 held_scores, np.asarray(tune[1]), self.classes, self.config
+            )
+            # Calibrated, the tuning examples teach too: the final model learns from all of
+            # them, as after cross-validation (only of intents the training data has).
+            report("training", 0.85)
+            known = np.isin(np.asarray(tune[1]), self.classes)
+            self._fit_once(
+                [*texts, *np.asarray(tune[0], dtype=object)[known]],
+                np.vstack([vectors, tune_vectors[known]]),
+                np.concatenate([y, np.asarray(tune[1])[known]]),
             )
         elif min(np.unique(y, return_counts=True)[1]) < 2:
             # Too few examples to hold any out: default calibration, and the data says so.

@@ -15,7 +15,7 @@ import itertools
 import re
 from functools import lru_cache
 
-from simplemma import Lemmatizer
+from simplemma import Lemmatizer, is_known
 from simplemma.strategies import DefaultStrategy
 
 # Chat shorthand and informal spellings → the word the training data most likely has.
@@ -31,7 +31,11 @@ SHORTHAND = {
     "abbo": "abonnement", "abo": "abonnement", "info": "informatie", "ok": "oke", "okay": "oke",
     "oké": "oke", "okee": "oke", "oki": "oke", "hoi": "hallo", "hai": "hallo", "hee": "hallo",
     "hey": "hallo", "heey": "hallo", "hi": "hallo", "hello": "hallo", "hiya": "hallo",
-    "heya": "hallo",
+    "heya": "hallo", "hoii": "hallo", "hooi": "hallo", "hoj": "hallo", "hej": "hallo",
+    "heuj": "hallo", "jo": "hallo", "yo": "hallo",
+    "hallootjes": "hallo", "hellaw": "hallo", "moi": "hallo", "goeiedag": "goedendag",
+    "goeiemorgen": "goedemorgen", "goeiemiddag": "goedemiddag", "goeieavond": "goedenavond",
+    "mogguh": "goedemorgen", "môgge": "goedemorgen", "mogge": "goedemorgen",
 }  # fmt: skip
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|'[st]\b|\d+", re.UNICODE)
@@ -53,8 +57,30 @@ def lemma(word: str) -> str:
 
 
 def lemmas(text: str) -> list[str]:
-    """The lemmas of ``text``'s words, in order."""
-    return [lemma(token) for token in _TOKEN.findall(text.lower().replace("\u2019", "'"))]
+    """The lemmas of ``text``'s words, in order; "op te zeggen" counts as "opzeggen"."""
+    tokens = _TOKEN.findall(text.lower().replace("\u2019", "'"))
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i + 2 < len(tokens) and tokens[i + 1] == "te" and _separable(tokens[i], tokens[i + 2]):
+            out.append(tokens[i] + tokens[i + 2])
+            i += 3
+            continue
+        out.append(lemma(tokens[i]))
+        i += 1
+    return out
+
+
+# Dutch separable verbs split around "te": "af te lossen", "op te zeggen", "aan te vechten".
+_PARTICLES = frozenset(
+    {"aan", "af", "bij", "door", "in", "mee", "na", "om", "op", "over", "terug", "toe", "uit"}
+    | {"vast", "voor", "weg", "los", "stop"}
+)
+
+
+@lru_cache(maxsize=20_000)
+def _separable(particle: str, verb: str) -> bool:
+    return particle in _PARTICLES and is_known(particle + verb, lang="nl")
 
 
 def lemma_ngrams(text: str) -> list[str]:
