@@ -151,3 +151,31 @@ async def test_that_a_customer_who_gives_the_same_email_twice_is_one_customer(cl
     a = await container.conversations.get(first["id"])
     b = await container.conversations.get(second["id"])
     assert a.customer_id == b.customer_id
+
+
+async def test_that_a_client_id_reused_for_a_different_text_is_refused_not_swallowed(client, echo):
+    c = await start(client)
+    url = f"/api/v1/conversations/{c['id']}/messages"
+    await client.post(url, json={"text": "eerste", "client_id": "w-1"}, headers=auth(c["token"]))
+    other = await client.post(
+        url, json={"text": "iets anders", "client_id": "w-1"}, headers=auth(c["token"])
+    )
+    assert other.status_code == 409
+    assert other.json()["error"]["code"] == "client_id_reused"
+    read = await client.get(f"/api/v1/conversations/{c['id']}", headers=auth(c["token"]))
+    assert [m["text"] for m in read.json()["messages"] if m["sender"] == "customer"] == ["eerste"]
+    assert len(echo.turns) == 1
+
+
+async def test_that_a_resend_differing_only_in_surrounding_blanks_is_still_the_same_message(client):
+    c = await start(client)
+    url = f"/api/v1/conversations/{c['id']}/messages"
+    first = await client.post(
+        url, json={"text": "hoi", "client_id": "w-2"}, headers=auth(c["token"])
+    )
+    again = await client.post(
+        url, json={"text": " hoi\n", "client_id": "w-2"}, headers=auth(c["token"])
+    )
+    assert again.status_code == 201
+    assert again.json()["duplicate"] is True
+    assert again.json()["message"]["id"] == first.json()["message"]["id"]

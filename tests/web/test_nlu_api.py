@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 async def test_that_parse_returns_intent_entities_sentiment_and_sensitive_signals(demo_client):
     response = await demo_client.post(
@@ -32,3 +34,11 @@ async def test_that_an_empty_text_gets_the_contract_error(demo_client):
     response = await demo_client.post("/api/v1/nlu/parse", json={"text": ""})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_request"
+
+
+@pytest.mark.parametrize("text", ["   ", "\n\t", "\x00", " \x00 "])
+async def test_that_a_text_of_only_blanks_is_refused_not_parsed_as_a_greeting(client, text):
+    response = await client.post("/api/v1/nlu/parse", json={"text": text})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_request"
+    assert response.json()["error"]["fields"]["problems"][0]["field"] == "text"

@@ -35,7 +35,7 @@ from samen.conversations.models import (
 )
 from samen.conversations.ports import Outbox, Store, Transaction
 from samen.conversations.views import conversation_view, message_view
-from samen.errors import BadRequest, NotFound, RateLimited
+from samen.errors import BadRequest, Conflict, NotFound, RateLimited
 from samen.realtime.ports import CONSOLE_CHANNEL, Broker, conversation_channel
 
 log = logging.getLogger(__name__)
@@ -183,10 +183,13 @@ class ConversationService:
         client_id: str | None = None,
         channel_message_id: str | None = None,
         metadata: dict[str, Any] | None = None,
+        same_text_per_client_id: bool = False,
     ) -> TurnResult:
         """A customer's message: store it, let the handler decide, store and send the answer.
 
         With ``token`` (the web chat) the customer's token is checked in the same transaction.
+        A ``client_id`` seen before answers with that earlier message (a resend); with
+        ``same_text_per_client_id`` a different text under it is refused rather than dropped.
         """
         text = _clean(text)
         async with self.store.transaction() as tx:
@@ -201,6 +204,12 @@ class ConversationService:
             if client_id:
                 earlier = await tx.find_message_by_client_id(conversation.id, client_id)
                 if earlier is not None:
+                    if same_text_per_client_id and earlier.text != text:
+                        raise Conflict(
+                            "client_id_reused",
+                            "This client_id was already used for a message with another text.",
+                            client_id=client_id,
+                        )
                     replies = await self._replies_to(tx, earlier)
                     return TurnResult(earlier, replies, conversation, duplicate=True)
             message = Message(

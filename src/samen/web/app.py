@@ -41,21 +41,26 @@ def create_app(container: Container) -> FastAPI:
     )
     app.state.container = container
     errors.install(app)
-    app.include_router(conversations.router)
-    app.include_router(nlu.router)
-    app.include_router(agent.router)
-    app.include_router(agent_account.router)
-    app.include_router(knowledge.router)
+    # Every API answer that is not a success is documented in the contract's error shape.
+    always = errors.ALWAYS
+    app.include_router(conversations.router, responses=errors.documented(*always))
+    app.include_router(nlu.router, responses=errors.documented(*always, 503))
+    staff = errors.documented(*always, 401, 403, 404, 409, 502)
+    app.include_router(agent.router, responses=staff)
+    app.include_router(agent_account.router, responses=staff)
+    app.include_router(
+        knowledge.router, responses=errors.documented(*always, 401, 403, 404, 409, 503)
+    )
     from samen.channels.voice.routes import router as voice_router
 
-    app.include_router(voice_router)
+    app.include_router(voice_router, responses=errors.documented(*always, 403, 404, 502))
     from samen.web import console, pages
 
     app.include_router(pages.router)
     app.include_router(console.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    @app.get("/api/v1/health", tags=["operations"])
+    @app.get("/api/v1/health", tags=["operations"], responses=errors.documented(500))
     async def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 

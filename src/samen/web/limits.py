@@ -1,9 +1,15 @@
-"""Request size limit as plain ASGI middleware: large bodies are refused before they are read."""
+"""Request size limit as plain ASGI middleware: large bodies are refused before they are read.
+
+A body that declares its length is refused at once; one streamed without a length (chunked) is
+refused as soon as it passes the limit. That refusal is raised from inside the app's read of the
+body, so it is an ``HTTPException``: FastAPI passes those on instead of calling the body unreadable.
+"""
 
 from __future__ import annotations
 
 import json
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -28,7 +34,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLarge
+                    raise _TooLarge(self._message())
             return message
 
         try:
@@ -41,7 +47,7 @@ class BodySizeLimit:
             {
                 "error": {
                     "code": "request_too_large",
-                    "message": f"The request is larger than {self.max_bytes} bytes.",
+                    "message": self._message(),
                 }
             }
         ).encode()
@@ -57,6 +63,10 @@ class BodySizeLimit:
         )
         await send({"type": "http.response.body", "body": body})
 
+    def _message(self) -> str:
+        return f"The request is larger than {self.max_bytes} bytes."
 
-class _TooLarge(Exception):
-    pass
+
+class _TooLarge(HTTPException):
+    def __init__(self, message: str) -> None:
+        super().__init__(413, message)

@@ -75,3 +75,21 @@ async def test_that_a_signature_for_other_parameters_is_refused(signed_client):
     signature = sign(TOKEN, base + WEBHOOK, {**form, "From": "+31600000000"})
     response = await client.post(WEBHOOK, data=form, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("signature", ["é", "0/KCTR6DLpKmkAf8muzZqo1nDgQ=\u00ff"])
+async def test_that_a_signature_with_characters_outside_ascii_is_refused_not_a_crash(
+    signed_client, signature
+):
+    client, _ = signed_client
+    response = await client.post(
+        WEBHOOK,
+        data=fixture("call_start.json"),
+        headers={"X-Twilio-Signature": signature.encode("latin-1")},
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "invalid_signature"
+
+
+def test_that_checking_a_signature_outside_ascii_says_no():
+    assert not valid(TOKEN, "https://voice.example.nl/hook", {"CallSid": "CA1"}, "é")

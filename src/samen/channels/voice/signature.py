@@ -26,8 +26,10 @@ def valid(token: str, url: str, params: Mapping[str, str], signature: str | None
     without the default port, so both spellings are tried (as Twilio's own helpers do)."""
     if not signature:
         return False
+    # As bytes: a header can hold any character, and comparing str outside ASCII would raise.
+    given = signature.encode("utf-8", "surrogateescape")
     return any(
-        hmac.compare_digest(sign(token, candidate, params), signature)
+        hmac.compare_digest(sign(token, candidate, params).encode(), given)
         for candidate in _spellings(url)
     )
 

@@ -43,7 +43,12 @@ def public_url(request: Request, channel: VoiceChannel) -> str:
     return f"{channel.public_url.rstrip('/')}{request.url.path}{query}"
 
 
-@router.post("/twilio", summary="Twilio voice webhook (TwiML)")
+@router.post(
+    "/twilio",
+    summary="Twilio voice webhook (TwiML)",
+    response_class=Response,
+    responses={200: {"description": "TwiML", "content": {"application/xml": {}}}},
+)
 async def twilio_webhook(request: Request) -> Response:
     channel = voice_channel(request)
     form = await request.form()

@@ -20,6 +20,7 @@ from samen.web.agentauth import (
     set_session,
 )
 from samen.web.api.agent import correction_view
+from samen.web.errors import documented
 
 router = APIRouter(prefix="/api/v1/agent", tags=["agent"])
 Agent = Annotated[User, Depends(api_user)]
@@ -56,7 +57,11 @@ class ReviewIn(BaseModel):
     status: Literal["accepted", "rejected"]
 
 
-@router.post("/session", summary="Log in: sets the session cookie, returns the CSRF token")
+@router.post(
+    "/session",
+    summary="Log in: sets the session cookie, returns the CSRF token",
+    responses=documented(429),
+)
 async def login(body: LoginIn, request: Request) -> JSONResponse:
     auth = agents_of(request).auth
     user, token = await auth.login(body.email, body.password, client=client_address(request))

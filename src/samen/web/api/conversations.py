@@ -14,6 +14,7 @@ from samen.conversations.service import ConversationService
 from samen.conversations.views import conversation_view, message_view
 from samen.errors import NotFound, SamenError
 from samen.realtime.ports import conversation_channel
+from samen.web.errors import documented
 
 router = APIRouter(prefix="/api/v1", tags=["customer"])
 
@@ -111,7 +112,11 @@ async def start_conversation(body: ConversationIn, request: Request) -> dict[str
     return view
 
 
-@router.post("/conversations/{conversation_id}/messages", status_code=201)
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    status_code=201,
+    responses=documented(404, 409, 429),
+)
 async def send_message(
     conversation_id: str,
     body: MessageIn,
@@ -119,7 +124,11 @@ async def send_message(
     authorization: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
     result = await _service(request).receive(
-        conversation_id, body.text, token=_token(authorization), client_id=body.client_id
+        conversation_id,
+        body.text,
+        token=_token(authorization),
+        client_id=body.client_id,
+        same_text_per_client_id=True,
     )
     # The conversation without its messages: the client has them (GET reads them all back).
     return {
@@ -130,7 +139,7 @@ async def send_message(
     }
 
 
-@router.get("/conversations/{conversation_id}")
+@router.get("/conversations/{conversation_id}", responses=documented(404))
 async def read_conversation(
     conversation_id: str,
     request: Request,
@@ -141,7 +150,7 @@ async def read_conversation(
     return conversation_view(conversation, await service.messages(conversation_id))
 
 
-@router.post("/conversations/{conversation_id}/typing", status_code=204)
+@router.post("/conversations/{conversation_id}/typing", status_code=204, responses=documented(404))
 async def customer_typing(
     conversation_id: str,
     body: TypingIn,

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from samen.errors import SamenError
 from samen.nlu.pipeline import ParseContext
@@ -18,6 +18,14 @@ class ParseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str = Field(min_length=1, max_length=4000)
     locale: str | None = Field(default=None, max_length=16)
+
+    @field_validator("text")
+    @classmethod
+    def _more_than_blanks(cls, text: str) -> str:
+        # As for a message: only blanks (or NUL characters) is nothing to understand.
+        if not text.replace("\x00", "").strip():
+            raise ValueError("the text has nothing but blanks in it")
+        return text
 
 
 class NluUnavailable(SamenError):
