@@ -25,6 +25,7 @@ from sklearn.svm import LinearSVC
 # Calibration and RbfMap are also found here by models pickled before they had modules of their own.
 from samen.nlu.calibration import Calibration, calibrate, softmax
 from samen.nlu.cues import deletions
+from samen.nlu.decision import ViewWeights
 from samen.nlu.embeddings import Encoder
 from samen.nlu.kernel import RbfMap
 from samen.nlu.models import OUT_OF_SCOPE, IntentScore
@@ -72,17 +73,20 @@ class IntentClassifier:
         self._kernel_scale = 1.0
         self._svm: LinearSVC | None = None
         self._near: frozenset[str] | None = None
+        self._view_weights: ViewWeights | None = None
 
     # persistence: the encoder is shared and comes from a package, not from the pickle
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["encoder"] = None
         state.pop("_near", None)  # rebuilt from the vocabulary on first use
+        state.pop("_view_weights", None)  # cut from the SVM on first use
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update({"_lemmas": None, **state})
         self._near = None
+        self._view_weights = None
         if self._lemmas is not None:
             warm_up()
 
@@ -171,25 +175,50 @@ class IntentClassifier:
             float(np.linalg.norm(self._kernel.transform(vectors), axis=1).mean()) or 1.0
         )
         self._near = None
+        self._view_weights = None
         self._svm = LinearSVC(C=c.c).fit(self._features(normalised, vectors), y)
         self.classes = [str(x) for x in self._svm.classes_]
 
     # prediction ------------------------------------------------------------------------------
-    def _features(self, texts: Sequence[str], vectors: np.ndarray) -> sp.csr_matrix:
-        assert self._words is not None and self._chars is not None and self._kernel is not None
-        kernel = self._kernel.transform(vectors) / self._kernel_scale
-        parts = [tfidf(self._words, texts), tfidf(self._chars, texts)]
+    def _sparse_views(self) -> list[tuple[TfidfVectorizer, float]]:
+        """The TF-IDF views with their weights, in the order of the features."""
+        assert self._words is not None and self._chars is not None
+        views = [(self._words, 1.0), (self._chars, 1.0)]
         if self._lemmas is not None:
-            parts.append(tfidf(self._lemmas, texts) * self.config.lemma_weight)
+            views.append((self._lemmas, self.config.lemma_weight))
+        return views
+
+    def _features(self, texts: Sequence[str], vectors: np.ndarray) -> sp.csr_matrix:
+        """All views joined, for training (scoring goes view by view: samen.nlu.decision)."""
+        assert self._kernel is not None
+        kernel = self._kernel.transform(vectors) / self._kernel_scale
+        parts = [tfidf(view, texts) * weight for view, weight in self._sparse_views()]
         parts.append(sp.csr_matrix(vectors * self.config.embedding_weight))
         parts.append(sp.csr_matrix(kernel * self.config.kernel_weight))
         return sp.hstack(parts, format="csr")
 
+    def _weights(self) -> ViewWeights:
+        if self._view_weights is None:
+            assert self._svm is not None and self._kernel is not None
+            self._view_weights = ViewWeights.cut(
+                self._svm.coef_,
+                self._svm.intercept_,
+                [(len(view.vocabulary_), weight) for view, weight in self._sparse_views()],
+                self.config.embedding_weight,
+                self._kernel.projection,
+                self.config.kernel_weight / self._kernel_scale,
+            )
+        return self._view_weights
+
     def _decisions(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
-        assert self._svm is not None
-        scores = self._svm.decision_function(self._features(texts, vectors))
-        if scores.ndim == 1:  # two classes: sklearn returns one column
-            scores = np.stack([-scores, scores], axis=1)
+        assert self._kernel is not None
+        scores = self._weights().scores(
+            [tfidf(view, texts) for view, _ in self._sparse_views()],
+            vectors,
+            self._kernel.similarities(vectors),
+        )
+        if scores.shape[1] == 1:  # two classes: the SVM has one weight vector
+            scores = np.hstack([-scores, scores])
         return np.asarray(scores, dtype=np.float32)
 
     def probabilities(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:

@@ -25,16 +25,19 @@ class RbfMap:
         self.landmarks = vectors[rng.choice(len(vectors), size=count, replace=False)].astype(
             np.float32
         )
-        kernel = self._kernel(self.landmarks).astype(np.float64)
+        kernel = self.similarities(self.landmarks).astype(np.float64)
         values, vecs = np.linalg.eigh(kernel)
         values = np.maximum(values, 1e-12)
         self.projection = (vecs / np.sqrt(values)).astype(np.float32) @ vecs.T.astype(np.float32)
         return self
 
-    def _kernel(self, vectors: np.ndarray) -> np.ndarray:
+    def similarities(self, vectors: np.ndarray) -> np.ndarray:
+        """The kernel between each vector and each landmark; ``transform`` projects it."""
         # |x - l|² = 2 - 2 x·l for unit vectors
-        distances = np.maximum(2.0 - 2.0 * (vectors @ self.landmarks.T), 0.0)
+        distances = np.maximum(
+            2.0 - 2.0 * (vectors.astype(np.float32, copy=False) @ self.landmarks.T), 0.0
+        )
         return np.exp(-self.gamma * distances)
 
     def transform(self, vectors: np.ndarray) -> np.ndarray:
-        return np.asarray(self._kernel(vectors.astype(np.float32)) @ self.projection)
+        return np.asarray(self.similarities(vectors) @ self.projection)
