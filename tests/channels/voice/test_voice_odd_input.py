@@ -37,3 +37,19 @@ async def test_that_an_overlong_transcript_is_heard_up_to_the_message_limit(call
     assert len(echo.turns) == 1
     assert echo.turns[0].message.text.startswith("bestelling bestelling")
     assert len(echo.turns[0].message.text) <= 4000
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("misses=%C2%B2", id="superscript-two"),
+        pytest.param("misses=" + "9" * 5000, id="five-thousand-digits"),
+        pytest.param("slow=%00&lang=%00", id="nul-characters"),
+    ],
+)
+async def test_that_a_mangled_call_state_in_the_query_starts_over_instead_of_crashing(
+    client, query
+):
+    phone = Phone(client, "CAmang1ed")
+    answer = await phone.ring(f"/api/v1/channels/voice/twilio?{query}")
+    assert answer.gather is not None

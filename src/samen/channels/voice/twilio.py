@@ -120,8 +120,9 @@ def _state(request: Request, channel: VoiceChannel) -> CallState:
         language = channel.default_language
 
     def number(name: str) -> int:
+        # Only a few ASCII digits: "²" is a digit to isdigit() and 5000 digits are one to int().
         value = query.get(name, "0")
-        return int(value) if value.isdigit() else 0
+        return int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else 0
 
     return CallState(language, number("misses"), query.get("slow") == "1", number("turn"))
 
