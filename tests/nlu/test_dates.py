@@ -219,3 +219,20 @@ def test_that_the_offsets_point_at_the_expression_in_the_text() -> None:
 )
 def test_that_words_and_numbers_that_are_no_date_are_left_alone(text: str, language: str) -> None:
     assert extract_dates(text, language, MONDAY) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["MORGEN OM HALF 3", "Volgende Week Dinsdag", "NEXT FRIDAY AT 3PM", "3 DECEMBER"]
+)
+def test_that_capitals_read_as_the_same_date_with_the_customers_own_text(text: str) -> None:
+    shouted = extract_dates(text, "nl", MONDAY)
+    quiet = extract_dates(text.lower(), "nl", MONDAY)
+    assert [(e.type, e.value, e.start, e.end) for e in shouted] == [
+        (e.type, e.value, e.start, e.end) for e in quiet
+    ]
+    assert shouted and all(e.text == text[e.start : e.end] for e in shouted)
+
+
+def test_that_a_letter_that_lower_cases_to_two_keeps_the_offsets() -> None:
+    (entity,) = extract_dates("İk kom morgen", "nl", MONDAY)
+    assert (entity.value, entity.text, entity.start) == ("2026-11-24", "morgen", 7)
