@@ -48,7 +48,8 @@ def demo_models_dir() -> Path:
     digest = hashlib.sha256()
     for path in sorted((DEMO / "nlu").glob("train*.yml")):
         digest.update(path.read_bytes())
-    for module in ("intents.py", "train.py", "model.py", "embeddings.py"):
+    modules = "intents kernel calibration wordforms tfidf train model embeddings"
+    for module in (f"{name}.py" for name in modules.split()):
         digest.update((DEMO.parent / "nlu" / module).read_bytes())
     return Path.home() / ".cache" / "samen-tests" / f"demo-model-{digest.hexdigest()[:16]}"
 

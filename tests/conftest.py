@@ -159,7 +159,8 @@ def _demo_model_key() -> str:
     digest = hashlib.sha256()
     for path in sorted((DEMO / "nlu").glob("train*.yml")):
         digest.update(path.read_bytes())
-    for module in ("intents.py", "kernel.py", "calibration.py", "train.py", "model.py", "embeddings.py"):
+    modules = "intents kernel calibration wordforms tfidf train model embeddings"
+    for module in (f"{name}.py" for name in modules.split()):
         digest.update((DEMO.parent / "nlu" / module).read_bytes())
     return digest.hexdigest()[:16]
 
