@@ -16,6 +16,8 @@ TEXTS = [
     "   ",
     "",
     "a",
+    "\u2581",  # the word mark itself
+    "\u2581 \u2581\u2581x",
 ]
 
 

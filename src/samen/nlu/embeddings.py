@@ -71,10 +71,11 @@ class _WordTokenizer:
         self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True
     ) -> list[int]:
         assert out_type is int and add_bos and add_eos  # all the encoder asks for
-        words = self._normalize(text).split(_WORD_MARK)
-        if not any(words):
+        normalized = self._normalize(text)
+        if not normalized:
             ids = self._unknown
         else:
+            words = normalized.split(_WORD_MARK)
             first = self._pieces(words[0]) if words[0] else []
             ids = [*first, *(i for word in words[1:] for i in self._pieces(_WORD_MARK + word))]
         return [self._begin, *ids, self._end]
