@@ -42,6 +42,6 @@ def test_that_te_between_a_particle_and_a_non_verb_joins_nothing():
     assert lemmas("ik ga op te vakantie") == ["ik", "ga", "op", "te", "vakantie"]
 
 
-@pytest.mark.parametrize("word", ["jo", "yo", "heuj", "hoii", "hallootjes"])
+@pytest.mark.parametrize("word", ["yo", "hoii", "hallootjes"])
 def test_that_informal_greetings_count_as_hallo(word):
     assert lemmas(word) == ["hallo"]

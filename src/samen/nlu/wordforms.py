@@ -32,7 +32,7 @@ SHORTHAND = {
     "oké": "oke", "okee": "oke", "oki": "oke", "hoi": "hallo", "hai": "hallo", "hee": "hallo",
     "hey": "hallo", "heey": "hallo", "hi": "hallo", "hello": "hallo", "hiya": "hallo",
     "heya": "hallo", "hoii": "hallo", "hooi": "hallo", "hoj": "hallo", "hej": "hallo",
-    "heuj": "hallo", "jo": "hallo", "yo": "hallo",
+    "yo": "hallo",
     "hallootjes": "hallo", "hellaw": "hallo", "moi": "hallo", "goeiedag": "goedendag",
     "goeiemorgen": "goedemorgen", "goeiemiddag": "goedemiddag", "goeieavond": "goedenavond",
     "mogguh": "goedemorgen", "môgge": "goedemorgen", "mogge": "goedemorgen",
