@@ -163,6 +163,18 @@ async def test_that_search_says_so_when_the_server_has_no_bot(client, as_person)
     assert response.json()["error"]["code"] == "knowledge_unavailable"
 
 
+@pytest.mark.parametrize("question", ["", "   ", "\n\t", " \x00 "])
+async def test_that_a_search_for_nothing_but_blanks_is_refused_with_the_field_named(
+    client, as_person, question
+):
+    agent = await as_person("sanne")
+    response = await client.post(f"{API}/search", json={"question": question}, headers=agent)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert error["fields"]["problems"][0]["field"] == "question"
+
+
 # With the whole demo: the running bot answers from what the API changed. --------------------
 
 DOGS = {

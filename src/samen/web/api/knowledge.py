@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from samen.agents.models import User
 from samen.bot.knowledge import MIN_SCORE, KnowledgeBase
@@ -67,6 +67,14 @@ class SearchIn(BaseModel):
         default=None, max_length=8, description="Default: detected from the question."
     )
     top: int = Field(default=5, ge=1, le=20)
+
+    @field_validator("question")
+    @classmethod
+    def _more_than_blanks(cls, question: str) -> str:
+        # As for a parse: only blanks (or NUL characters) is no question to search for.
+        if not question.replace("\x00", "").strip():
+            raise ValueError("the question has nothing but blanks in it")
+        return question
 
 
 class KnowledgeUnavailable(SamenError):
