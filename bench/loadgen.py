@@ -35,11 +35,7 @@ class Client:
 
     async def send(self, request: bytes) -> tuple[int, bytes]:
         async with self._slots:
-            reader, writer = (
-                self._idle.pop()
-                if self._idle
-                else await asyncio.open_connection(self.host, self.port)
-            )
+            reader, writer = await self._connection()
             try:
                 writer.write(request)
                 head = await reader.readuntil(b"\r\n\r\n")
@@ -55,6 +51,19 @@ class Client:
                 raise
             self._idle.append((reader, writer))
             return status, body
+
+    async def _connection(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """An idle keep-alive connection the server has not closed, or a new one.
+
+        uvicorn closes connections idle for 5 s; reusing one it already closed would fail the
+        request with an incomplete read, as a careless client would, not as a browser does.
+        """
+        while self._idle:
+            reader, writer = self._idle.pop()
+            if not reader.at_eof() and not writer.is_closing():
+                return reader, writer
+            writer.close()
+        return await asyncio.open_connection(self.host, self.port)
 
     async def close(self) -> None:
         for _, writer in self._idle:

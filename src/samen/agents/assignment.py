@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from samen.agents.desk import Desk, urgency
-from samen.agents.models import Presence, User
+from samen.agents.models import User
 from samen.agents.ports import People
 from samen.clock import Clock
 from samen.conversations.models import State
@@ -51,14 +51,7 @@ class Assigner:
 
     async def here(self) -> list[User]:
         """People who are available and whose console was heard from lately."""
-        now = self.clock.now()
-        return [
-            u
-            for u in await self.people.list_users()
-            if u.presence is Presence.AVAILABLE
-            and u.last_seen_at is not None
-            and now - u.last_seen_at <= PRESENCE_TIMEOUT
-        ]
+        return await self.people.list_users(available_since=self.clock.now() - PRESENCE_TIMEOUT)
 
     async def refresh(self, here: Sequence[User] | None = None) -> dict[str, int]:
         """People available per queue, shared with the wait estimate customers are told."""

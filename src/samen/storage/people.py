@@ -28,7 +28,7 @@ class SqlPeople:
             return await tx.conn.execute(statement)
 
     async def _rows(self, statement: Any) -> list[Any]:
-        async with self.store.transaction() as tx:
+        async with self.store.reading() as tx:
             return list(await tx.conn.execute(statement))
 
     # users ---------------------------------------------------------------------------------
@@ -51,10 +51,17 @@ class SqlPeople:
         rows = await self._rows(select(t.users).where(t.users.c.email == email.strip().lower()))
         return _user(rows[0]) if rows else None
 
-    async def list_users(self, *, active_only: bool = True) -> list[User]:
-        query = select(t.users).order_by(t.users.c.name)
+    async def list_users(
+        self, *, active_only: bool = True, available_since: datetime | None = None
+    ) -> list[User]:
+        users = t.users.c
+        query = select(t.users).order_by(users.name)
         if active_only:
-            query = query.where(t.users.c.active.is_(True))
+            query = query.where(users.active.is_(True))
+        if available_since is not None:
+            query = query.where(
+                users.presence == str(Presence.AVAILABLE), users.last_seen_at >= available_since
+            )
         return [_user(row) for row in await self._rows(query)]
 
     async def set_presence(self, user_id: UserId, presence: Presence, at: datetime) -> None:
