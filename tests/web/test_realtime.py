@@ -100,6 +100,48 @@ async def test_that_typing_is_passed_on_to_the_other_side(live, container):
     assert event == {"type": "typing", "sender": "agent", "typing": True, "name": "Sanne"}
 
 
+@pytest.mark.parametrize(
+    "frame", ["this is not json", '{"type": ', "[1, 2]", "null", b"\x00\xff binary"]
+)
+async def test_that_a_frame_that_is_not_json_gets_an_error_frame_and_the_stream_stays_open(
+    live, frame
+):
+    c = await start(live)
+    async with websockets.connect(
+        f"ws://{live}/api/v1/conversations/{c['id']}/stream?token={c['token']}"
+    ) as ws:
+        assert json.loads(await ws.recv())["type"] == "ready"
+        await ws.send(frame)
+        event = json.loads(await asyncio.wait_for(ws.recv(), timeout=20))
+        assert event["type"] == "error"
+        assert event["error"]["code"] == "invalid_frame"
+        assert "JSON" in event["error"]["message"]
+
+        await post(live, c, "nog steeds hier")
+        assert (await next_message(ws, "customer"))["text"] == "nog steeds hier"
+
+
+async def test_that_the_console_feed_also_answers_a_frame_that_is_not_json_and_stays_open(live):
+    async with httpx.AsyncClient(base_url=f"http://{live}") as http:
+        login = await http.post(
+            "/api/v1/agent/session",
+            json={"email": "sanne@polderlink.example", "password": "polderlink-demo"},
+        )
+        assert login.status_code == 200, login.text
+        cookie = f"samen_session={http.cookies['samen_session']}"
+    async with websockets.connect(
+        f"ws://{live}/console/live", additional_headers={"Cookie": cookie}
+    ) as ws:
+        assert json.loads(await ws.recv())["type"] == "ready"
+        await ws.send("ping?")
+        event = json.loads(await asyncio.wait_for(ws.recv(), timeout=20))
+        assert event["type"] == "error" and event["error"]["code"] == "invalid_frame"
+        await ws.send(json.dumps({"type": "ping"}))
+        await ws.send(b"\xff")
+        event = json.loads(await asyncio.wait_for(ws.recv(), timeout=20))
+        assert event["type"] == "error" and event["error"]["code"] == "invalid_frame"
+
+
 async def test_that_every_conversation_and_message_survives_a_restart(settings, echo, clock):
     first = await build(settings, handler=echo, clock=clock)
     conversation, token, _ = await first.conversations.start("web", [])

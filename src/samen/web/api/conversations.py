@@ -15,6 +15,7 @@ from samen.conversations.views import conversation_view, message_view
 from samen.errors import NotFound, SamenError
 from samen.realtime.ports import conversation_channel
 from samen.web.errors import documented
+from samen.web.frames import json_frames
 
 router = APIRouter(prefix="/api/v1", tags=["customer"])
 
@@ -177,13 +178,12 @@ async def stream(websocket: WebSocket, conversation_id: str, token: str = "") ->
         await websocket.send_json({"type": "ready", "conversation_id": conversation_id})
         sender = asyncio.create_task(_forward(websocket, events))
         try:
-            while True:
-                incoming = await websocket.receive_json()
-                if isinstance(incoming, dict) and incoming.get("type") == "typing":
+            async for incoming in json_frames(websocket):
+                if incoming.get("type") == "typing":
                     await service.typing(
                         conversation_id, Sender.CUSTOMER, bool(incoming.get("typing"))
                     )
-        except (WebSocketDisconnect, RuntimeError, ValueError):
+        except (WebSocketDisconnect, RuntimeError):
             pass
         finally:
             sender.cancel()

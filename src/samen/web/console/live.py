@@ -19,6 +19,7 @@ from samen.agents.service import AgentServices
 from samen.errors import SamenError
 from samen.realtime.ports import CONSOLE_CHANNEL, conversation_channel
 from samen.web.agentauth import SESSION_COOKIE
+from samen.web.frames import json_frames
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,10 +45,9 @@ async def live(websocket: WebSocket, conversation: str | None = None) -> None:
         await websocket.send_json({"type": "ready"})
         forward = asyncio.create_task(_forward(websocket, events, user))
         try:
-            while True:
-                incoming = await websocket.receive_json()
+            async for incoming in json_frames(websocket):
                 await _handle(agents, user, conversation, incoming)
-        except (WebSocketDisconnect, RuntimeError, ValueError):
+        except (WebSocketDisconnect, RuntimeError):
             pass
         finally:
             forward.cancel()
@@ -55,9 +55,9 @@ async def live(websocket: WebSocket, conversation: str | None = None) -> None:
                 await forward
 
 
-async def _handle(agents: AgentServices, user: User, conversation: str | None, incoming: Any) -> None:
-    if not isinstance(incoming, dict):
-        return
+async def _handle(
+    agents: AgentServices, user: User, conversation: str | None, incoming: dict[str, Any]
+) -> None:
     if incoming.get("type") == "ping":
         await agents.people.touch(user.id, agents.desk.clock.now())
     elif incoming.get("type") == "typing" and conversation:
