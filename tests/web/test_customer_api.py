@@ -179,3 +179,26 @@ async def test_that_a_resend_differing_only_in_surrounding_blanks_is_still_the_s
     assert again.status_code == 201
     assert again.json()["duplicate"] is True
     assert again.json()["message"]["id"] == first.json()["message"]["id"]
+
+
+async def test_that_control_characters_are_taken_out_of_a_message_before_it_is_stored(client, echo):
+    c = await start(client)
+    url = f"/api/v1/conversations/{c['id']}/messages"
+    sent = "Mijn\x07 modem\x1b doet\x7f het\x85 niet\x9f\tmeer\r\nHelp\x00\x01"
+    response = await client.post(url, json={"text": sent}, headers=auth(c["token"]))
+    assert response.status_code == 201, response.text
+    kept = "Mijn modem doet het niet\tmeer\r\nHelp"  # tab, newline and return stay
+    assert response.json()["message"]["text"] == kept
+    assert echo.turns[0].message.text == kept
+    read = await client.get(f"/api/v1/conversations/{c['id']}", headers=auth(c["token"]))
+    assert [m["text"] for m in read.json()["messages"] if m["sender"] == "customer"] == [kept]
+
+
+@pytest.mark.parametrize("text", ["\x07", "\x1b\x7f\x85", " \x01\n\x9f "])
+async def test_that_a_message_of_only_control_characters_is_an_empty_message(client, echo, text):
+    c = await start(client)
+    url = f"/api/v1/conversations/{c['id']}/messages"
+    response = await client.post(url, json={"text": text}, headers=auth(c["token"]))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "empty_message"
+    assert echo.turns == []

@@ -475,10 +475,24 @@ def _opened_by(conversation: Conversation | None, token: str) -> Conversation:
     return conversation
 
 
+# C0 controls but tab, newline and return; DEL; C1 controls. A terminal escape or a bell in a
+# message is nothing a person wrote to be read, and would reach agents' screens and mails.
+_CONTROLS = dict.fromkeys([*(c for c in range(0x20) if chr(c) not in "\t\n\r"), *range(0x7F, 0xA0)])
+
+
+def without_controls(text: str) -> str:
+    """``text`` without control characters, keeping tab, newline and carriage return.
+
+    >>> without_controls("hal\\x07lo\\x1b\\tdaar\\r\\n")
+    'hallo\\tdaar\\r\\n'
+    """
+    return text.translate(_CONTROLS)
+
+
 def _clean(text: str) -> str:
     if not isinstance(text, str):
         raise BadRequest("invalid_message", "A message needs a text.")
-    text = text.replace("\x00", "").strip()
+    text = without_controls(text).strip()
     if not text:
         raise BadRequest("empty_message", "A message cannot be empty.")
     if len(text) > MAX_MESSAGE_CHARS:
@@ -490,4 +504,10 @@ def _clean(text: str) -> str:
     return text
 
 
-__all__ = ["ConversationService", "RateLimited", "TurnResult", "hash_token"]
+__all__ = [
+    "ConversationService",
+    "RateLimited",
+    "TurnResult",
+    "hash_token",
+    "without_controls",
+]

@@ -208,3 +208,17 @@ async def test_that_mail_for_another_domain_is_refused_at_the_door(mail: MailDes
     with pytest.raises(smtplib.SMTPRecipientsRefused):
         await mail.send(raw, recipients=("iemand@elders.example",))
     assert await mail.channel.mail_log.inbound_with_status("answered") == []
+
+
+async def test_that_control_characters_in_an_email_are_taken_out_of_the_stored_message(
+    mail: MailDesk,
+) -> None:
+    raw, message_id = write(
+        ANNA, "Modem", "Hallo,\n\nMijn modem\x1b doet het\x7f niet\x07 meer.\x85\n\nAnna"
+    )
+    await mail.send(raw)
+    conversation = await mail.conversation_of(message_id)
+    question = (await mail.messages(conversation.id))[0]
+    assert question.sender is Sender.CUSTOMER
+    assert "Mijn modem doet het niet meer." in question.text
+    assert not set("\x1b\x7f\x07\x85") & set(question.text)

@@ -24,11 +24,17 @@ async def test_that_keys_without_a_digit_are_asked_again_not_answered_with_an_er
     assert echo.turns == []
 
 
-@pytest.mark.parametrize("words", ["\x00", " \x00 \x00"])
+@pytest.mark.parametrize("words", ["\x00", " \x00 \x00", "\x07", "\x1b\x7f \x9f"])
 async def test_that_a_transcript_of_nothing_counts_as_silence(call, echo, words):
     answer = await call.say(words)
     assert answer.gather is not None
     assert echo.turns == []
+
+
+async def test_that_control_characters_in_a_transcript_are_taken_out_before_it_is_heard(call, echo):
+    answer = await call.say("waar is\x1b mijn\x07 bestelling\x85")
+    assert answer.gather is not None
+    assert [turn.message.text for turn in echo.turns] == ["waar is mijn bestelling"]
 
 
 async def test_that_an_overlong_transcript_is_heard_up_to_the_message_limit(call, echo):

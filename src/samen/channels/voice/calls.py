@@ -24,7 +24,11 @@ from samen.channels.voice.spoken import speakable
 from samen.conversations.handler import Outcome
 from samen.conversations.models import Conversation, Identity, Reply, Sender, State
 from samen.conversations.ports import Transaction
-from samen.conversations.service import MAX_MESSAGE_CHARS, ConversationService
+from samen.conversations.service import (
+    MAX_MESSAGE_CHARS,
+    ConversationService,
+    without_controls,
+)
 from samen.errors import ConfigError, NotFound
 from samen.tenant import Tenant
 
@@ -136,9 +140,10 @@ class VoiceCalls:
             text, meta = keypad_text(digits, _awaiting(conversation)), {"dtmf": digits}
         else:
             text, meta = normalise_transcript(speech), {"heard": speech}
-        # Keys without a digit (a lone * or #), a transcript of nothing: as if nothing was said;
-        # a transcript beyond a message's length is heard up to it. An error would end the call.
-        text = text.replace("\x00", "").strip()[:MAX_MESSAGE_CHARS]
+        # Keys without a digit (a lone * or #), a transcript of nothing (or of control characters,
+        # which the conversation would not store): as if nothing was said; a transcript beyond a
+        # message's length is heard up to it. An error would end the call.
+        text = without_controls(text).strip()[:MAX_MESSAGE_CHARS]
         if not text:
             return await self._not_understood(conversation, state, "no_input")
         result = await self.conversations.receive(
