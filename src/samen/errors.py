@@ -43,6 +43,14 @@ class NotFound(SamenError):
     http_status = 404
 
 
+class InvalidRequest(SamenError):
+    """A field with a value it cannot have, found out past the schema (e.g. a language the
+    tenant does not speak): the same code and ``problems`` as a body the schema refuses."""
+
+    code = "invalid_request"
+    http_status = 422
+
+
 class Conflict(SamenError):
     code = "conflict"
     http_status = 409

@@ -14,9 +14,14 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from samen.errors import ConfigError
+from samen.errors import ConfigError, InvalidRequest
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def language_of(locale: str) -> str:
+    """A locale's language: ``"nl-BE"``, ``"nl_BE"`` and ``"NL"`` are all ``"nl"``."""
+    return locale.replace("_", "-").split("-", 1)[0].lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +85,22 @@ class Tenant:
 
     def path(self, name: str) -> Path:
         return self.root / name
+
+    def language_for(self, locale: str | None, field: str = "locale") -> str | None:
+        """The language of ``locale`` if the tenant speaks it (``None`` for no locale); for
+        another, an ``InvalidRequest`` that names the languages it does speak."""
+        if locale is None:
+            return None
+        language = language_of(locale)
+        if language not in self.languages:
+            supported = ", ".join(self.languages)
+            problem = f"'{locale}' is not in a language this service speaks (use {supported})"
+            raise InvalidRequest(
+                message=f"Invalid request: {field}: {problem}.",
+                problems=[{"field": field, "problem": problem}],
+                supported=list(self.languages),
+            )
+        return language
 
     @classmethod
     def load(cls, root: Path) -> Tenant:

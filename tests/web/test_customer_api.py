@@ -202,3 +202,26 @@ async def test_that_a_message_of_only_control_characters_is_an_empty_message(cli
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "empty_message"
     assert echo.turns == []
+
+
+@pytest.mark.parametrize("locale", ["xx", "xx-XX", "de", "fr_FR"])
+async def test_that_a_locale_in_a_language_the_service_does_not_speak_is_refused_with_those_it_does(
+    client, container, locale
+):
+    response = await client.post("/api/v1/conversations", json={"channel": "web", "locale": locale})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert error["fields"]["problems"][0]["field"] == "locale"
+    assert error["fields"]["supported"] == ["nl", "en"]
+    assert "nl, en" in error["message"]
+    async with container.store.reading() as tx:
+        assert await tx.list_conversations(limit=5) == []
+
+
+@pytest.mark.parametrize(("locale", "language"), [("en-GB", "en"), ("nl_BE", "nl"), ("EN", "en")])
+async def test_that_a_locale_with_a_region_gives_the_conversation_its_language(
+    client, locale, language
+):
+    conversation = await start(client, locale=locale)
+    assert conversation["language"] == language

@@ -42,3 +42,12 @@ async def test_that_a_text_of_only_blanks_is_refused_not_parsed_as_a_greeting(cl
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_request"
     assert response.json()["error"]["fields"]["problems"][0]["field"] == "text"
+
+
+async def test_that_a_locale_in_a_language_the_service_does_not_speak_is_refused(client):
+    response = await client.post("/api/v1/nlu/parse", json={"text": "hallo", "locale": "xx"})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert error["fields"]["problems"][0]["field"] == "locale"
+    assert error["fields"]["supported"] == ["nl", "en"]

@@ -109,3 +109,22 @@ async def test_that_a_logged_in_customer_is_known_to_the_widget_without_question
     await page.get_by_role("log").get_by_text("digitale assistent").first.wait_for()
     assert "Anna" not in await page.get_by_role("log").inner_text()
     await page.close()
+
+
+@pytest.mark.parametrize("page_language", ["de-DE", "en-GB-oxendict"])
+async def test_that_the_widget_on_a_page_in_another_language_still_starts_a_conversation(
+    site, browser, page_language
+):
+    # A company page that names its own language and leaves the widget's data-locale out.
+    html = (
+        f'<!doctype html><html lang="{page_language}"><head><title>Shop</title></head><body>'
+        f'<script src="{site}/static/widget/samen-widget.js" defer></script></body></html>'
+    )
+    page = await browser.new_page()
+    await page.route(
+        f"{site}/shop", lambda route: route.fulfill(body=html, content_type="text/html")
+    )
+    await page.goto(f"{site}/shop")
+    await page.get_by_role("button", name="Chat").click()
+    await page.get_by_role("log").get_by_text("assist", exact=False).first.wait_for(timeout=20000)
+    await page.close()

@@ -37,6 +37,7 @@ from samen.conversations.ports import Outbox, Store, Transaction
 from samen.conversations.views import conversation_view, message_view
 from samen.errors import BadRequest, Conflict, NotFound, RateLimited
 from samen.realtime.ports import CONSOLE_CHANNEL, Broker, conversation_channel
+from samen.tenant import language_of
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ class ConversationService:
                 updated_at=now,
                 token_hash=hash_token(token),
                 locale=locale,
-                language=(locale or "").split("-")[0].lower() or None,
+                language=language_of(locale) if locale else None,
                 subject=subject,
                 context=dict(context or {}),
             )

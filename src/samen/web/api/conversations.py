@@ -42,7 +42,10 @@ class ConversationIn(BaseModel):
     channel: Literal["web"] = "web"
     customer: CustomerIn = Field(default_factory=CustomerIn)
     locale: str | None = Field(
-        default=None, max_length=16, pattern=r"^[A-Za-z]{2}([-_][A-Za-z]{2})?$"
+        default=None,
+        max_length=16,
+        pattern=r"^[A-Za-z]{2}([-_][A-Za-z]{2})?$",
+        description="A language the service speaks, optionally with a region: `nl`, `en-GB`.",
     )
     # Signed by the company's site for a logged-in customer (samen.channels.identity_tokens).
     identity_token: str | None = None
@@ -98,6 +101,7 @@ def _identified(
 @router.post("/conversations", status_code=201)
 async def start_conversation(body: ConversationIn, request: Request) -> dict[str, Any]:
     service = _service(request)
+    request.app.state.container.tenant.language_for(body.locale)
     identities, name, context = identities_of(body.customer), body.customer.name, None
     if body.identity_token is not None:
         identities, name, context = _identified(body.identity_token, identities, name, request)

@@ -35,10 +35,10 @@ class NluUnavailable(SamenError):
 
 @router.post("/parse")
 async def parse(body: ParseIn, request: Request) -> dict[str, Any]:
+    language = request.app.state.container.tenant.language_for(body.locale)
     brain = request.app.state.container.extras.get("brain")
     if brain is None:
         raise NluUnavailable(message="This server runs without the understanding pipeline.")
-    language = body.locale.split("-")[0].split("_")[0].lower() if body.locale else None
     result = await asyncio.to_thread(
         brain.understanding.parse, body.text, ParseContext(language=language)
     )

@@ -18,6 +18,10 @@
     (script ? new URL(script.src, location.href).origin : location.origin);
   var locale = (script && script.getAttribute("data-locale")) || document.documentElement.lang || "nl";
   var lang = locale.slice(0, 2).toLowerCase() === "en" ? "en" : "nl";
+  // The server refuses a locale in a language it does not speak (or shaped unlike "en-GB"): a
+  // page in another language starts the conversation in the widget's own.
+  var sentLocale = /^[a-z]{2}([-_][a-z]{2})?$/i.test(locale) &&
+    locale.slice(0, 2).toLowerCase() === lang ? locale : lang;
   var title = (script && script.getAttribute("data-title")) || "Klantenservice";
   var identityToken = (script && script.getAttribute("data-identity-token")) || null;
   var signedIn = subjectOf(identityToken);
@@ -149,7 +153,7 @@
   }
 
   function start() {
-    var body = { channel: "web", locale: locale, customer: {} };
+    var body = { channel: "web", locale: sentLocale, customer: {} };
     if (identityToken) body.identity_token = identityToken;
     return api("POST", "/conversations", body).then(function (c) {
       state = { id: c.id, token: c.token, who: signedIn }; save();
