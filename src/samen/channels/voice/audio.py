@@ -13,6 +13,8 @@ RATE = 8000  # telephone audio
 FRAME_MS = 20
 FRAME_BYTES = RATE * FRAME_MS // 1000  # one μ-law byte per sample: 160 bytes a frame
 
+LOUD_RMS = 500.0  # RMS on the int16 scale above which a frame may be speech (line noise is below)
+
 _BIAS = 0x84
 _CLIP = 32635
 
@@ -81,7 +83,7 @@ class VoiceActivity:
     quiet; ``push`` returns the utterance's μ-law audio when it ends.
     """
 
-    threshold: float = 500.0  # RMS on the int16 scale; telephone line noise stays well below
+    threshold: float = LOUD_RMS
     start_frames: int = 3
     hangover_ms: int = 500
     max_ms: int = 15000
@@ -116,6 +118,16 @@ class VoiceActivity:
         self._buffer.clear()
         self._loud = self._quiet = 0
         self._speaking = False
+
+
+def has_sound(samples: np.ndarray, rate: int = 16000) -> bool:
+    """Whether any 20 ms of float audio in [-1, 1] is loud enough to be speech (a recording of
+    silence is not given to the recogniser, which would make words up in it)."""
+    size = rate * FRAME_MS // 1000
+    padded = np.zeros(-(-len(samples) // size) * size, dtype=np.float32)
+    padded[: len(samples)] = samples
+    loudness = np.sqrt(np.mean(np.square(padded.reshape(-1, size)), axis=1)) * 32768
+    return bool((loudness >= LOUD_RMS).any())
 
 
 def _rms(frame: bytes) -> float:

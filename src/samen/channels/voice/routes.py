@@ -71,7 +71,11 @@ async def voicemail(
     conversation, transcript = await take_voicemail(
         channel, data, audio.filename or "voicemail.wav", caller, language
     )
-    return {"conversation": conversation_view(conversation), "transcript": transcript}
+    return {
+        "conversation": conversation_view(conversation),
+        "transcript": transcript,
+        "heard": bool(transcript),
+    }
 
 
 router.include_router(extra)

@@ -7,18 +7,23 @@ routed like any other (``NO_AUTOMATIC_ANSWER``), and lands in the right queue fo
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 import uuid
+from typing import Any
 
 import numpy as np
 
 from samen.channels.identity import normalise_phone
 from samen.channels.voice.adapter import VoiceChannel
-from samen.channels.voice.audio import resample, ulaw_decode
+from samen.channels.voice.audio import has_sound, resample, ulaw_decode
 from samen.channels.voice.synthesis import read_wav
 from samen.conversations.handler import NO_AUTOMATIC_ANSWER
 from samen.conversations.models import Conversation, Identity
-from samen.errors import BadRequest, SamenError
+from samen.conversations.service import MAX_MESSAGE_CHARS, without_controls
+from samen.errors import BadRequest, MissingDependency, SamenError
+
+log = logging.getLogger(__name__)
 
 UNHEARD = {"nl": "[Voicemail zonder verstaanbare tekst]", "en": "[Voicemail without audible words]"}
 
@@ -26,10 +31,10 @@ UNHEARD = {"nl": "[Voicemail zonder verstaanbare tekst]", "en": "[Voicemail with
 async def take_voicemail(
     channel: VoiceChannel, audio: bytes, filename: str, caller: str, language: str
 ) -> tuple[Conversation, str]:
-    if channel.transcriber is None:
-        raise SamenError("no_speech", "No speech-to-text configured for the voice channel.")
+    """Store the voicemail for a call back; returns its conversation and the words heard ("" if
+    none). One in which nothing could be heard is stored all the same, saying why."""
     samples = await decode(audio, filename)
-    heard = await channel.transcriber.transcribe(samples, language)
+    heard, unheard = await _words(channel, samples, language)
     phone = normalise_phone(caller) if caller else None
     conversations = channel.calls.conversations
     conversation, _, _ = await conversations.start(
@@ -39,16 +44,35 @@ async def take_voicemail(
         references=[("voicemail", uuid.uuid4().hex)],
         greet=False,
     )
-    text = heard.text or UNHEARD.get(language, UNHEARD["nl"])
+    about: dict[str, Any] = {"seconds": round(len(samples) / 16000, 1), "caller": phone or caller}
+    if unheard:
+        about["unheard"] = unheard
+    if len(heard) > MAX_MESSAGE_CHARS:  # a long message is read up to the limit, kept whole here
+        about["transcript"] = heard
     result = await conversations.receive(
         conversation.id,
-        text,
+        heard[:MAX_MESSAGE_CHARS] or UNHEARD.get(language, UNHEARD["nl"]),
         metadata={
             NO_AUTOMATIC_ANSWER: ["A voicemail: the caller is not on the line."],
-            "voicemail": {"seconds": round(heard.audio_seconds, 1), "caller": phone or caller},
+            "voicemail": about,
         },
     )
-    return result.conversation, heard.text
+    return result.conversation, heard
+
+
+async def _words(channel: VoiceChannel, samples: np.ndarray, language: str) -> tuple[str, str]:
+    """The words in the recording, or "" and why none were heard."""
+    if not has_sound(samples):
+        return "", "Nothing louder than line noise in the recording."
+    if channel.transcriber is None:
+        return "", "No speech-to-text on this server."
+    try:
+        transcript = await channel.transcriber.transcribe(samples, language)
+    except MissingDependency as exc:  # the voice extra is not installed; the recording counts
+        log.warning("voicemail not transcribed: %s", exc.message)
+        return "", exc.message
+    heard = without_controls(transcript.text).strip()
+    return heard, "" if heard else "The speech-to-text heard no words."
 
 
 async def decode(audio: bytes, filename: str) -> np.ndarray:
