@@ -59,3 +59,41 @@ async def test_that_a_mangled_call_state_in_the_query_starts_over_instead_of_cra
     phone = Phone(client, "CAmang1ed")
     answer = await phone.ring(f"/api/v1/channels/voice/twilio?{query}")
     assert answer.gather is not None
+
+
+async def late_turns(container, call_sid: str) -> list[dict]:
+    async with container.store.transaction() as tx:
+        conversation = await tx.find_conversation_by_reference("call_sid", call_sid)
+        events = await tx.list_events(
+            conversation_id=conversation.id, kinds=["turn_after_call_ended"]
+        )
+    return [event.data for event in events]
+
+
+@pytest.mark.parametrize("first_words", ["hallo", "ik wil een mens"])  # with the bot, queued
+async def test_that_a_turn_for_a_call_that_has_ended_hangs_up_without_the_bot_and_is_recorded(
+    call, echo, container, first_words
+):
+    await call.say(first_words)
+    assert (await call.hang_up()).status_code == 200
+    turns = len(echo.turns)
+
+    late = await call.say("ben je er nog?")
+    assert late.gather is None and late.dialled is None
+    assert [element.tag for element in late.xml] == ["Hangup"]
+    keyed = await call.key("1")
+    assert [element.tag for element in keyed.xml] == ["Hangup"]
+    assert len(echo.turns) == turns
+    recorded = await late_turns(container, call.sid)
+    # (in any order: the test clock does not move between the two)
+    assert sorted((r.get("heard", ""), r.get("dtmf", "")) for r in recorded) == [
+        ("", "1"),
+        ("ben je er nog?", ""),
+    ]
+
+
+async def test_that_the_start_of_a_call_that_has_ended_sent_again_hangs_up(call, echo, container):
+    await call.hang_up()
+    again = await call.ring()
+    assert [element.tag for element in again.xml] == ["Hangup"]
+    assert echo.turns == []

@@ -85,6 +85,8 @@ class VoiceCalls:
     async def start(self, call_sid: str, caller: str, state: CallState) -> CallStep:
         """A new call: route it on the caller's history first, else greet and listen."""
         existing = await self._find(call_sid)
+        if existing is not None and await self._over(existing):
+            return await self._after_the_end(existing, state, {"call_start": True})
         if existing is not None:  # the provider retried its first request
             return await self._again(existing, state)
         phone = normalise_phone(caller) if caller else None
@@ -124,6 +126,9 @@ class VoiceCalls:
         state = replace(state, turn=state.turn + 1)
         speech = (speech or "").strip()
         digits = (digits or "").strip()
+        if await self._over(conversation):
+            heard = {"heard": speech} if speech else {"dtmf": digits} if digits else {}
+            return await self._after_the_end(conversation, state, {**heard, **(metadata or {})})
         if conversation.state is not State.BOT:
             return await self._again(conversation, state)
         if not speech and not digits:
@@ -172,17 +177,42 @@ class VoiceCalls:
         return step
 
     async def ended(self, call_sid: str) -> None:
-        """The caller hung up: a call the bot still had is closed (a queued one stays queued:
-        a person calls back)."""
+        """The caller hung up: the call is marked ended (later turns for it only hang up), and
+        a call the bot still had is closed (a queued one stays queued: a person calls back)."""
         conversation = await self._find(call_sid)
-        if conversation is None or conversation.state is not State.BOT:
+        if conversation is None or await self._ended(conversation):
             return
 
-        async def close(tx: Transaction, c: Conversation) -> list[tuple[str, dict[str, Any]]]:
-            c.transition(State.CLOSED, None, self.conversations.clock.now())
-            return [("closed", {"reason": "The caller hung up."})]
+        async def end(tx: Transaction, c: Conversation) -> list[tuple[str, dict[str, Any]]]:
+            events: list[tuple[str, dict[str, Any]]] = [("call_ended", {"call_sid": call_sid})]
+            if c.state is State.BOT:
+                c.transition(State.CLOSED, None, self.conversations.clock.now())
+                events.append(("closed", {"reason": "The caller hung up."}))
+            return events
 
-        await self.conversations.change(conversation.id, close, actor="voice")
+        await self.conversations.change(conversation.id, end, actor="voice")
+
+    async def _over(self, conversation: Conversation) -> bool:
+        """The call has ended, or its conversation was closed: nothing more to say on it."""
+        return conversation.state is State.CLOSED or await self._ended(conversation)
+
+    async def _ended(self, conversation: Conversation) -> bool:
+        async with self.conversations.store.reading() as tx:
+            return bool(
+                await tx.list_events(conversation_id=conversation.id, kinds=["call_ended"], limit=1)
+            )
+
+    async def _after_the_end(
+        self, conversation: Conversation, state: CallState, data: dict[str, Any]
+    ) -> CallStep:
+        """A webhook for a call that is over (late, replayed): hang up, with no bot, and keep
+        what it carried in the conversation's log, so a person can still read it."""
+
+        async def note(tx: Transaction, c: Conversation) -> list[tuple[str, dict[str, Any]]]:
+            return [("turn_after_call_ended", data)]
+
+        await self.conversations.change(conversation.id, note, actor="voice")
+        return CallStep(conversation.id, state, [], action="hangup")
 
     # steps -------------------------------------------------------------------------------
     def _after(self, conversation: Conversation, state: CallState, texts: list[str]) -> CallStep:
