@@ -19,6 +19,18 @@ from samen.errors import ConfigError, InvalidRequest
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+# The two-letter language codes (ISO 639-1).
+_ISO_639_1_CODES = """
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy
+da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu
+hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb
+lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om
+or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw
+ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
+"""
+ISO_639_1 = frozenset(_ISO_639_1_CODES.split())
+
+
 def language_of(locale: str) -> str:
     """A locale's language: ``"nl-BE"``, ``"nl_BE"`` and ``"NL"`` are all ``"nl"``."""
     return locale.replace("_", "-").split("-", 1)[0].lower()
@@ -87,20 +99,24 @@ class Tenant:
         return self.root / name
 
     def language_for(self, locale: str | None, field: str = "locale") -> str | None:
-        """The language of ``locale`` if the tenant speaks it (``None`` for no locale); for
-        another, an ``InvalidRequest`` that names the languages it does speak."""
+        """The language of ``locale`` if the tenant speaks it; ``None`` for no locale or for a
+        real language it does not speak (``"de"``: the conversation starts in the tenant's
+        default and follows the customer's first message). A code that is no language at all
+        (``"xx"``) is an ``InvalidRequest`` that names the languages it does speak."""
         if locale is None:
             return None
         language = language_of(locale)
-        if language not in self.languages:
-            supported = ", ".join(self.languages)
-            problem = f"'{locale}' is not in a language this service speaks (use {supported})"
-            raise InvalidRequest(
-                message=f"Invalid request: {field}: {problem}.",
-                problems=[{"field": field, "problem": problem}],
-                supported=list(self.languages),
-            )
-        return language
+        if language in self.languages:
+            return language
+        if language in ISO_639_1:
+            return None
+        supported = ", ".join(self.languages)
+        problem = f"'{locale}' is not a language code (this service speaks {supported})"
+        raise InvalidRequest(
+            message=f"Invalid request: {field}: {problem}.",
+            problems=[{"field": field, "problem": problem}],
+            supported=list(self.languages),
+        )
 
     @classmethod
     def load(cls, root: Path) -> Tenant:

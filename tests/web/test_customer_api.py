@@ -204,8 +204,8 @@ async def test_that_a_message_of_only_control_characters_is_an_empty_message(cli
     assert echo.turns == []
 
 
-@pytest.mark.parametrize("locale", ["xx", "xx-XX", "de", "fr_FR"])
-async def test_that_a_locale_in_a_language_the_service_does_not_speak_is_refused_with_those_it_does(
+@pytest.mark.parametrize("locale", ["xx", "xx-XX", "qq_QQ"])
+async def test_that_a_locale_that_is_no_language_is_refused_with_the_languages_spoken(
     client, container, locale
 ):
     response = await client.post("/api/v1/conversations", json={"channel": "web", "locale": locale})
@@ -217,6 +217,19 @@ async def test_that_a_locale_in_a_language_the_service_does_not_speak_is_refused
     assert "nl, en" in error["message"]
     async with container.store.reading() as tx:
         assert await tx.list_conversations(limit=5) == []
+
+
+@pytest.mark.parametrize("locale", ["de", "fr_FR", "pl-PL"])
+async def test_that_a_locale_in_a_language_not_spoken_starts_the_conversation_in_the_default(
+    client, container, locale
+):
+    conversation = await start(client, locale=locale)
+    assert conversation["language"] in (None, "nl")
+    assert conversation["messages"][0]["language"] in (None, "nl")
+    async with container.store.reading() as tx:
+        stored = await tx.get_conversation(conversation["id"])
+    assert stored is not None
+    assert stored.context["requested_locale"] == locale
 
 
 @pytest.mark.parametrize(("locale", "language"), [("en-GB", "en"), ("nl_BE", "nl"), ("EN", "en")])

@@ -36,7 +36,7 @@ async def test_that_an_empty_text_gets_the_contract_error(demo_client):
     assert response.json()["error"]["code"] == "invalid_request"
 
 
-@pytest.mark.parametrize("text", ["   ", "\n\t", "\x00", " \x00 "])
+@pytest.mark.parametrize("text", ["   ", "\n\t", "\x00", " \x00 ", "\x07\x1b"])
 async def test_that_a_text_of_only_blanks_is_refused_not_parsed_as_a_greeting(client, text):
     response = await client.post("/api/v1/nlu/parse", json={"text": text})
     assert response.status_code == 422
@@ -44,7 +44,15 @@ async def test_that_a_text_of_only_blanks_is_refused_not_parsed_as_a_greeting(cl
     assert response.json()["error"]["fields"]["problems"][0]["field"] == "text"
 
 
-async def test_that_a_locale_in_a_language_the_service_does_not_speak_is_refused(client):
+async def test_that_a_locale_in_a_language_not_spoken_is_only_no_hint(demo_client):
+    response = await demo_client.post(
+        "/api/v1/nlu/parse", json={"text": "I want to change my address", "locale": "de"}
+    )
+    assert response.status_code == 200
+    assert response.json()["language"] == "en"
+
+
+async def test_that_a_locale_that_is_no_language_is_refused(client):
     response = await client.post("/api/v1/nlu/parse", json={"text": "hallo", "locale": "xx"})
     assert response.status_code == 422
     error = response.json()["error"]

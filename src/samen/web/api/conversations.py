@@ -45,7 +45,10 @@ class ConversationIn(BaseModel):
         default=None,
         max_length=16,
         pattern=r"^[A-Za-z]{2}([-_][A-Za-z]{2})?$",
-        description="A language the service speaks, optionally with a region: `nl`, `en-GB`.",
+        description=(
+            "A language code, optionally with a region: `nl`, `en-GB`. A language the service "
+            "does not speak starts the conversation in its default language."
+        ),
     )
     # Signed by the company's site for a logged-in customer (samen.channels.identity_tokens).
     identity_token: str | None = None
@@ -101,15 +104,18 @@ def _identified(
 @router.post("/conversations", status_code=201)
 async def start_conversation(body: ConversationIn, request: Request) -> dict[str, Any]:
     service = _service(request)
-    request.app.state.container.tenant.language_for(body.locale)
+    spoken = request.app.state.container.tenant.language_for(body.locale)
     identities, name, context = identities_of(body.customer), body.customer.name, None
     if body.identity_token is not None:
         identities, name, context = _identified(body.identity_token, identities, name, request)
+    if body.locale is not None and spoken is None:
+        # A language the service does not speak: start in its default, keep what was asked.
+        context = {**(context or {}), "requested_locale": body.locale}
     conversation, token, opening = await service.start(
         body.channel,
         identities,
         name=name,
-        locale=body.locale,
+        locale=body.locale if spoken else None,
         context=context,
     )
     view = conversation_view(conversation, opening)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from samen.agents.models import User
 from samen.bot.knowledge import MIN_SCORE, KnowledgeBase
 from samen.bot.library import KnowledgeLibrary
+from samen.conversations.service import without_controls
 from samen.errors import Forbidden, SamenError
 from samen.web.agentauth import api_user
 
@@ -72,7 +73,7 @@ class SearchIn(BaseModel):
     @classmethod
     def _more_than_blanks(cls, question: str) -> str:
         # As for a parse: only blanks (or NUL characters) is no question to search for.
-        if not question.replace("\x00", "").strip():
+        if not without_controls(question).strip():
             raise ValueError("the question has nothing but blanks in it")
         return question
 

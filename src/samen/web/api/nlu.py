@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from samen.conversations.service import without_controls
 from samen.errors import SamenError
 from samen.nlu.pipeline import ParseContext
 
@@ -22,8 +23,8 @@ class ParseIn(BaseModel):
     @field_validator("text")
     @classmethod
     def _more_than_blanks(cls, text: str) -> str:
-        # As for a message: only blanks (or NUL characters) is nothing to understand.
-        if not text.replace("\x00", "").strip():
+        # As for a message: only blanks (or control characters) is nothing to understand.
+        if not without_controls(text).strip():
             raise ValueError("the text has nothing but blanks in it")
         return text
 
