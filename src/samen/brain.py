@@ -286,7 +286,9 @@ class Brain:
         history = await self._history(turn.conversation, turn.earlier)
         facts = self._facts(turn, parse, context, history)
         decision = self.engine.decide(facts)
-        if not decision.to_person:
+        # What an auto-reply seems to be about says nothing of what the customer needs: only a
+        # rule about the customer (sensitive, a repeat contact, frustration) chooses the queue.
+        if not decision.to_person or decision.rules[:1] in (["intent"], ["low_confidence"]):
             policy = self.engine.policy
             queue = policy.topic_queue(context.get("topic")) or policy.default_queue
             reasons = "; ".join(turn.message.metadata.get(NO_AUTOMATIC_ANSWER) or [])
