@@ -42,6 +42,7 @@ async def test_that_a_text_of_only_blanks_is_refused_not_parsed_as_a_greeting(cl
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_request"
     assert response.json()["error"]["fields"]["problems"][0]["field"] == "text"
+    assert "nothing but blanks" in response.json()["error"]["message"]
 
 
 async def test_that_a_locale_in_a_language_not_spoken_is_only_no_hint(demo_client):

@@ -13,14 +13,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from samen.agents.models import User
 from samen.bot.knowledge import MIN_SCORE, KnowledgeBase
 from samen.bot.library import KnowledgeLibrary
-from samen.conversations.service import without_controls
 from samen.errors import Forbidden, SamenError
 from samen.web.agentauth import api_user
+from samen.web.api.text import NotBlank
 
 router = APIRouter(prefix="/api/v1/knowledge", tags=["knowledge"])
 Agent = Annotated[User, Depends(api_user)]
@@ -63,19 +63,11 @@ class ArticleChanges(BaseModel):
 
 class SearchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(min_length=1, max_length=2000)
+    question: Annotated[str, Field(min_length=1, max_length=2000), NotBlank]
     language: str | None = Field(
         default=None, max_length=8, description="Default: detected from the question."
     )
     top: int = Field(default=5, ge=1, le=20)
-
-    @field_validator("question")
-    @classmethod
-    def _more_than_blanks(cls, question: str) -> str:
-        # As for a parse: only blanks (or NUL characters) is no question to search for.
-        if not without_controls(question).strip():
-            raise ValueError("the question has nothing but blanks in it")
-        return question
 
 
 class KnowledgeUnavailable(SamenError):

@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from samen.conversations.service import without_controls
 from samen.errors import SamenError
 from samen.nlu.pipeline import ParseContext
+from samen.web.api.text import NotBlank
 
 router = APIRouter(prefix="/api/v1/nlu", tags=["understanding"])
 
 
 class ParseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=4000)
+    text: Annotated[str, Field(min_length=1, max_length=4000), NotBlank]
     locale: str | None = Field(default=None, max_length=16)
-
-    @field_validator("text")
-    @classmethod
-    def _more_than_blanks(cls, text: str) -> str:
-        # As for a message: only blanks (or control characters) is nothing to understand.
-        if not without_controls(text).strip():
-            raise ValueError("the text has nothing but blanks in it")
-        return text
 
 
 class NluUnavailable(SamenError):
