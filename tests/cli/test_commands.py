@@ -54,7 +54,9 @@ def test_that_eval_trains_and_reports_per_intent_figures(env, tmp_path):
         " track my parcel, wanneer komt mijn bestelling, has my order shipped]\n"
     )
     test = tmp_path / "test.csv"
-    test.write_text("text,intent\nhallo goedemorgen,greeting\nwaar blijft mijn bestelling,order_status\n")
+    test.write_text(
+        "text,intent\nhallo goedemorgen,greeting\nwaar blijft mijn bestelling,order_status\n"
+    )
     result = runner.invoke(app, ["eval", str(test), "--train", str(train), "--json"], env=env)
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)

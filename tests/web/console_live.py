@@ -250,7 +250,11 @@ async def busy_morning(container: Container, clock: TickingClock) -> None:
     messages = await service.messages(moved)
     asked = next(m for m in messages if m.sender.value == "customer")
     answered = next(
-        (m for m in messages if m.sender.value == "bot" and m.metadata.get("in_reply_to") == asked.id),
+        (
+            m
+            for m in messages
+            if m.sender.value == "bot" and m.metadata.get("in_reply_to") == asked.id
+        ),
         None,
     )
     understood = (asked.metadata.get("understanding") or {}).get("intent", {}).get("name")

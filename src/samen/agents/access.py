@@ -41,7 +41,9 @@ def require_act(user: User, conversation: Conversation) -> None:
         raise Conflict("conversation_closed", "This conversation is closed.")
     if not can_act(user, conversation):
         if conversation.state is State.BOT:
-            raise Conflict("with_the_bot", "The bot has this conversation; a supervisor can take it over.")
+            raise Conflict(
+                "with_the_bot", "The bot has this conversation; a supervisor can take it over."
+            )
         raise Conflict("assigned_to_someone_else", "A colleague is handling this conversation.")
 
 

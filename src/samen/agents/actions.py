@@ -60,7 +60,9 @@ class StepResult:
 
 
 class Steps:
-    def __init__(self, backend: Backend | None, phrases: Phrasebook, clock: Clock, zone: ZoneInfo) -> None:
+    def __init__(
+        self, backend: Backend | None, phrases: Phrasebook, clock: Clock, zone: ZoneInfo
+    ) -> None:
         self.backend = backend
         self.phrases = phrases
         self.clock = clock
@@ -106,22 +108,30 @@ class Steps:
         if action == "order":
             return str(entities["order_number"]) if entities.get("order_number") else None
         if action == "outage":
-            found = entities.get("postcode") or (case.record.address.postcode if case.record else None)
+            found = entities.get("postcode") or (
+                case.record.address.postcode if case.record else None
+            )
             return str(found) if found else None
         return None
 
     def _number(self, case: CaseFile) -> str:
         if not case.customer_number:
-            raise Conflict("customer_unknown", "Ask for the customer number first; it is not known yet.")
+            raise Conflict(
+                "customer_unknown", "Ask for the customer number first; it is not known yet."
+            )
         return case.customer_number
 
-    async def _password_reset(self, backend: Backend, case: CaseFile, lang: str, _: str | None) -> StepResult:
+    async def _password_reset(
+        self, backend: Backend, case: CaseFile, lang: str, _: str | None
+    ) -> StepResult:
         receipt = await backend.send_password_reset(self._number(case))
         email = formats.mask_email(case.record.email) if case.record else ""
         text = self.phrases.action("password_reset", lang, email=email, reference=receipt.reference)
         return StepResult("password_reset", text, receipt.summary, {"reference": receipt.reference})
 
-    async def _order(self, backend: Backend, case: CaseFile, lang: str, number: str | None) -> StepResult:
+    async def _order(
+        self, backend: Backend, case: CaseFile, lang: str, number: str | None
+    ) -> StepResult:
         if number:
             order = await backend.order(number)
         else:
@@ -139,10 +149,16 @@ class Steps:
                                    status=order.status, detail=detail.strip())  # fmt: skip
         return StepResult("order", text, f"Looked up order {order.order_number}: {order.status}")
 
-    async def _repairs(self, backend: Backend, case: CaseFile, lang: str, _: str | None) -> StepResult:
-        repairs = [r for r in await backend.repairs_of(self._number(case)) if r.status != "completed"]
+    async def _repairs(
+        self, backend: Backend, case: CaseFile, lang: str, _: str | None
+    ) -> StepResult:
+        repairs = [
+            r for r in await backend.repairs_of(self._number(case)) if r.status != "completed"
+        ]
         if not repairs:
-            return StepResult("repairs", self.phrases.action("repairs_none", lang), "No open repairs")
+            return StepResult(
+                "repairs", self.phrases.action("repairs_none", lang), "No open repairs"
+            )
         r = repairs[0]
         detail = ""
         if r.appointment_start:
@@ -156,7 +172,9 @@ class Steps:
         )
         return StepResult("repairs", text, f"Looked up repair {r.reference}: {r.status}")
 
-    async def _outage(self, backend: Backend, case: CaseFile, lang: str, postcode: str | None) -> StepResult:
+    async def _outage(
+        self, backend: Backend, case: CaseFile, lang: str, postcode: str | None
+    ) -> StepResult:
         if not postcode:
             raise Conflict("postcode_unknown", "Ask for the postcode first.")
         outages = await backend.outages_at(postcode)
@@ -169,10 +187,14 @@ class Steps:
             end = formats.moment(o.expected_end, lang, self.zone, self._today())
             detail += (" Verwacht opgelost: " if lang == "nl" else " Expected to be fixed: ") + end
         services = ", ".join(o.services)
-        text = self.phrases.action("outage", lang, postcode=postcode, services=services, detail=detail)
+        text = self.phrases.action(
+            "outage", lang, postcode=postcode, services=services, detail=detail
+        )
         return StepResult("outage", text, f"Outage {o.reference} at {postcode}")
 
-    async def _invoices(self, backend: Backend, case: CaseFile, lang: str, _: str | None) -> StepResult:
+    async def _invoices(
+        self, backend: Backend, case: CaseFile, lang: str, _: str | None
+    ) -> StepResult:
         invoices = await backend.invoices_of(self._number(case))
         if not invoices:
             return StepResult("invoices", self.phrases.action("invoices_none", lang), "No invoices")
@@ -180,12 +202,18 @@ class Steps:
         text = self.phrases.action("invoices", lang, number=i.number, issued=self._day(i.issued_on, lang),
                                    amount=i.amount.replace(".", ",") if lang == "nl" else i.amount,
                                    status=i.status)  # fmt: skip
-        return StepResult("invoices", text, f"Looked up invoice {i.number}: € {i.amount}, {i.status}")
+        return StepResult(
+            "invoices", text, f"Looked up invoice {i.number}: € {i.amount}, {i.status}"
+        )
 
-    async def _documents(self, backend: Backend, case: CaseFile, lang: str, _: str | None) -> StepResult:
+    async def _documents(
+        self, backend: Backend, case: CaseFile, lang: str, _: str | None
+    ) -> StepResult:
         documents = await backend.documents_of(self._number(case))
         if not documents:
-            return StepResult("documents", self.phrases.action("documents_none", lang), "No documents")
+            return StepResult(
+                "documents", self.phrases.action("documents_none", lang), "No documents"
+            )
         links = "\n".join(f"- {d.title}: {d.url}" for d in documents[:4])
         text = self.phrases.action("documents", lang, links="\n" + links)
         return StepResult("documents", text, f"Listed {min(4, len(documents))} documents")

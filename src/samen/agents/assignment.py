@@ -94,7 +94,11 @@ class Assigner:
         never = datetime.min.replace(tzinfo=self.clock.now().tzinfo)
         return min(
             free,
-            key=lambda u: (load.get(u.id, 0) / u.capacity, self._last_given.get(u.id, never), u.name),
+            key=lambda u: (
+                load.get(u.id, 0) / u.capacity,
+                self._last_given.get(u.id, never),
+                u.name,
+            ),
         )
 
     # in the server -------------------------------------------------------------------------

@@ -119,7 +119,11 @@ class Assistant:
         found: list[Suggestion] = []
         seen: set[str] = set()
         for hit in self.knowledge.search(question, language, intent=intent, top=5):
-            if hit.score < MIN_PASSAGE_SCORE or hit.semantic < MIN_MEANING or hit.article.id in seen:
+            if (
+                hit.score < MIN_PASSAGE_SCORE
+                or hit.semantic < MIN_MEANING
+                or hit.article.id in seen
+            ):
                 continue
             seen.add(hit.article.id)
             text = hit.passage.text.strip()
@@ -129,7 +133,9 @@ class Assistant:
 
     async def _colleagues(self, case: CaseFile, question: str) -> list[Suggestion]:
         assert self.knowledge is not None
-        queues = [case.conversation.queue] if case.conversation.queue else list(self.steps_queues(case))
+        queues = (
+            [case.conversation.queue] if case.conversation.queue else list(self.steps_queues(case))
+        )
         if not queues:
             return []
         since = self.clock.now() - timedelta(days=HISTORY_DAYS)
@@ -154,17 +160,23 @@ class Assistant:
         """Per exchange, how close its closest customer message comes to ``question``, and which."""
         assert self.knowledge is not None
         encoder = self.knowledge.encoder
-        keys = [(f"{e.answer_id}:{i}", text) for e in exchanges for i, text in enumerate(e.questions)]
+        keys = [
+            (f"{e.answer_id}:{i}", text) for e in exchanges for i, text in enumerate(e.questions)
+        ]
         missing = [(key, text) for key, text in keys if key not in self._vectors]
         if missing:
-            for (key, _), vector in zip(missing, encoder.encode([t for _, t in missing]), strict=True):
+            for (key, _), vector in zip(
+                missing, encoder.encode([t for _, t in missing]), strict=True
+            ):
                 self._vectors[key] = vector
             while len(self._vectors) > _CACHE_SIZE:
                 self._vectors.popitem(last=False)
         asked = encoder.encode([question])[0]
         best: list[tuple[float, str]] = []
         for e in exchanges:
-            scores = [float(self._vectors[f"{e.answer_id}:{i}"] @ asked) for i in range(len(e.questions))]
+            scores = [
+                float(self._vectors[f"{e.answer_id}:{i}"] @ asked) for i in range(len(e.questions))
+            ]
             top = int(np.argmax(scores))
             best.append((scores[top], e.questions[top]))
         return best
@@ -180,7 +192,11 @@ def earlier_questions(case: CaseFile) -> list[str]:
     linked = set(case.packet.get("linked") or ())
     found = []
     for item in case.timeline:
-        if item["type"] == "message" and item["sender"] == "customer" and item["conversation_id"] in linked:
+        if (
+            item["type"] == "message"
+            and item["sender"] == "customer"
+            and item["conversation_id"] in linked
+        ):
             found.append(item["text"])
             linked.discard(item["conversation_id"])
     return found

@@ -137,11 +137,15 @@ class Authenticator:
 
     async def key_user(self, plain: str) -> User:
         refused = Unauthorized("invalid_api_key", "This API key is not valid.")
-        if not plain.startswith(KEY_PREFIX) or "_" not in plain[len(KEY_PREFIX):]:
+        if not plain.startswith(KEY_PREFIX) or "_" not in plain[len(KEY_PREFIX) :]:
             raise refused
-        prefix = plain[len(KEY_PREFIX):].split("_", 1)[0]
+        prefix = plain[len(KEY_PREFIX) :].split("_", 1)[0]
         key = await self.people.find_api_key(prefix)
-        if key is None or key.revoked_at is not None or not hmac.compare_digest(key.key_hash, digest(plain)):
+        if (
+            key is None
+            or key.revoked_at is not None
+            or not hmac.compare_digest(key.key_hash, digest(plain))
+        ):
             raise refused
         now = self.clock.now()
         if key.last_used_at is None or now - key.last_used_at > TOUCH_EVERY:

@@ -54,13 +54,16 @@ class Phrasebook:
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             responses = {
-                language: [CannedResponse(str(r["title"]), str(r["text"]).strip(), language) for r in items]
+                language: [
+                    CannedResponse(str(r["title"]), str(r["text"]).strip(), language) for r in items
+                ]
                 for language, items in (raw.get("responses") or {}).items()
             }
             notices = dict(raw.get("notices") or {})
             channels = frozenset(notices.pop("channels", ["web"]))
             reasons = tuple(
-                CloseReason(str(r["label"]), bool(r["resolved"])) for r in raw.get("close_reasons") or ()
+                CloseReason(str(r["label"]), bool(r["resolved"]))
+                for r in raw.get("close_reasons") or ()
             )
             return cls(
                 default_language,
@@ -89,7 +92,9 @@ class Phrasebook:
 
 
 def _texts(raw: dict[str, Any]) -> dict[str, dict[str, str]]:
-    return {language: {k: str(v).strip() for k, v in texts.items()} for language, texts in raw.items()}
+    return {
+        language: {k: str(v).strip() for k, v in texts.items()} for language, texts in raw.items()
+    }
 
 
 def fill(text: str, **values: Any) -> str:

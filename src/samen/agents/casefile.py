@@ -41,7 +41,9 @@ class CaseFile:
     def customer_number(self) -> str | None:
         if self.record is not None:
             return self.record.customer_number
-        return self.packet.get("verified_customer_number") or self.customer.identity("customer_number")
+        return self.packet.get("verified_customer_number") or self.customer.identity(
+            "customer_number"
+        )
 
     def view(self) -> dict[str, Any]:
         c = self.conversation
@@ -87,15 +89,21 @@ class CaseFiles:
         store = self.desk.conversations.store
         async with store.transaction() as tx:
             customer = await tx.get_customer(conversation.customer_id)
-            all_of_them = await tx.list_conversations(customer_id=conversation.customer_id, limit=50)
+            all_of_them = await tx.list_conversations(
+                customer_id=conversation.customer_id, limit=50
+            )
             events = await tx.list_events(customer_id=conversation.customer_id, limit=3000)
             shown = [c for c in all_of_them if _in_history(user, c, conversation)]
             messages = {str(c.id): await tx.list_messages(c.id, limit=300) for c in shown}
         assert customer is not None
         packet = dict(conversation.context.get("handover") or {})
-        case = CaseFile(conversation, customer, messages.get(conversation.id, []), [], [], packet=packet)
+        case = CaseFile(
+            conversation, customer, messages.get(conversation.id, []), [], [], packet=packet
+        )
         case.timeline = _timeline(conversation, shown, messages, events)
-        case.contacts = [_contact(c, c.id in messages) for c in all_of_them if c.id != conversation.id]
+        case.contacts = [
+            _contact(c, c.id in messages) for c in all_of_them if c.id != conversation.id
+        ]
         case.record = await self._record(customer, packet)
         if conversation.agent_id:
             agent = await self.desk.people.get_user(conversation.agent_id)

@@ -110,19 +110,27 @@ class Corrections:
             status="new", created_at=self.clock.now(),
         )  # fmt: skip
 
-    async def _message(self, user: User, conversation_id: str, message_id: str, sender: Sender) -> Message:
+    async def _message(
+        self, user: User, conversation_id: str, message_id: str, sender: Sender
+    ) -> Message:
         await self.desk.get(user, conversation_id)
         messages = await self.desk.conversations.messages(conversation_id)
         found = next((m for m in messages if m.id == message_id and m.sender is sender), None)
         if found is None:
-            raise NotFound("message_not_found", f"No {sender} message with this id in this conversation.")
+            raise NotFound(
+                "message_not_found", f"No {sender} message with this id in this conversation."
+            )
         return found
 
     async def _question(self, conversation_id: str, answer: Message) -> str | None:
         messages = await self.desk.conversations.messages(conversation_id)
         asked = answer.metadata.get("in_reply_to")
-        before = [m for m in messages if m.sender is Sender.CUSTOMER and m.created_at <= answer.created_at]
-        found = next((m for m in messages if m.id == asked), None) or (before[-1] if before else None)
+        before = [
+            m for m in messages if m.sender is Sender.CUSTOMER and m.created_at <= answer.created_at
+        ]
+        found = next((m for m in messages if m.id == asked), None) or (
+            before[-1] if before else None
+        )
         return found.text if found else None
 
     async def _record(self, user: User, correction: Correction, mark: dict[str, Any]) -> None:
@@ -146,5 +154,7 @@ class Corrections:
                 packet["intent_corrected"] = {"intent": correction.corrected, "by": user.name}
             return [("correction", data)]
 
-        conversation = await self.desk.conversations.change(correction.conversation_id, mutate, actor=user.id)
+        conversation = await self.desk.conversations.change(
+            correction.conversation_id, mutate, actor=user.id
+        )
         await self.desk.activity(conversation, "correction")

@@ -75,6 +75,7 @@ class Desk:
         self, conversation_id: str, agent: User, *, how: str, actor: User | None = None
     ) -> Conversation:
         """Give a waiting conversation to ``agent`` (a claim, the assigner, or "next")."""
+
         async def mutate(tx: Transaction, c: Conversation) -> Events:
             if actor is not None:
                 access.require_act(actor, c)
@@ -82,7 +83,12 @@ class Desk:
                 raise Conflict("not_waiting", "This conversation is no longer waiting.")
             c.transition(State.ASSIGNED, c.queue, self.clock.now())
             c.agent_id = agent.id
-            assigned = {"agent_id": agent.id, "agent_name": agent.name, "queue": c.queue, "how": how}
+            assigned = {
+                "agent_id": agent.id,
+                "agent_name": agent.name,
+                "queue": c.queue,
+                "how": how,
+            }
             return [("assigned", assigned)]
 
         notice = await self._notice("joined", conversation_id, agent=agent.first_name)
@@ -108,12 +114,18 @@ class Desk:
     # talking -------------------------------------------------------------------------------
     async def reply(self, user: User, conversation_id: str, text: str) -> Message:
         conversation = await self.get(user, conversation_id)
-        if conversation.state is State.QUEUED or (conversation.state is State.BOT and user.oversees):
+        if conversation.state is State.QUEUED or (
+            conversation.state is State.BOT and user.oversees
+        ):
             await self.claim(user, conversation_id)  # answering a waiting customer takes it
         else:
             access.require_act(user, conversation)
         message = await self.conversations.post(
-            conversation_id, text, sender=Sender.AGENT, author_id=user.id, author_name=user.first_name
+            conversation_id,
+            text,
+            sender=Sender.AGENT,
+            author_id=user.id,
+            author_name=user.first_name,
         )
         await self.conversations.typing(conversation_id, Sender.AGENT, False, user.first_name)
         return message
@@ -173,10 +185,14 @@ class Desk:
             return events
 
         if target is not None:
-            notice = await self._notice("transferred_agent", conversation_id, agent=target.first_name)
+            notice = await self._notice(
+                "transferred_agent", conversation_id, agent=target.first_name
+            )
         else:
             notice = await self._notice("transferred_queue", conversation_id, queue_name=queue)
-        conversation = await self.conversations.change(conversation_id, mutate, actor=user.id, notice=notice)
+        conversation = await self.conversations.change(
+            conversation_id, mutate, actor=user.id, notice=notice
+        )
         if target is not None:  # they may not work its queue: tell their console directly
             await self.activity(conversation, "transferred")
         await self._changed()
@@ -194,11 +210,15 @@ class Desk:
             return events
 
         notice = await self._notice("returned", conversation_id)
-        conversation = await self.conversations.change(conversation_id, mutate, actor=user.id, notice=notice)
+        conversation = await self.conversations.change(
+            conversation_id, mutate, actor=user.id, notice=notice
+        )
         await self._changed()
         return conversation
 
-    async def close(self, user: User, conversation_id: str, *, resolved: bool, reason: str) -> Conversation:
+    async def close(
+        self, user: User, conversation_id: str, *, resolved: bool, reason: str
+    ) -> Conversation:
         reason = _text(reason, "reason", limit=500)
         now = self.clock.now()
 
@@ -210,7 +230,9 @@ class Desk:
             return [("closed", dict(c.outcome))]
 
         notice = await self._notice("closed", conversation_id)
-        conversation = await self.conversations.change(conversation_id, mutate, actor=user.id, notice=notice)
+        conversation = await self.conversations.change(
+            conversation_id, mutate, actor=user.id, notice=notice
+        )
         await self._changed()
         return conversation
 
@@ -261,8 +283,12 @@ class Desk:
             return None
         language = c.language or self.tenant.default_language
         queue = self.tenant.queues.get(queue_name or c.queue or "")
-        text = self.phrases.notice(key, language, queue=queue.title(language) if queue else "", **values)
-        return Reply(text, sender=Sender.SYSTEM, metadata={"kind": f"notice_{key}"}) if text else None
+        text = self.phrases.notice(
+            key, language, queue=queue.title(language) if queue else "", **values
+        )
+        return (
+            Reply(text, sender=Sender.SYSTEM, metadata={"kind": f"notice_{key}"}) if text else None
+        )
 
 
 def urgency(conversation: Conversation) -> tuple[int, float]:

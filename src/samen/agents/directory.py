@@ -37,7 +37,9 @@ class UserSpec(Protocol):
 
 
 class Directory:
-    def __init__(self, people: People, passwords: Passwords, clock: Clock, queues: Iterable[str]) -> None:
+    def __init__(
+        self, people: People, passwords: Passwords, clock: Clock, queues: Iterable[str]
+    ) -> None:
         self.people = people
         self.passwords = passwords
         self.clock = clock

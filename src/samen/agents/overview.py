@@ -48,7 +48,9 @@ class Overview:
         for name in names:
             waiting = [c for c in open_ if c.queue == name and c.state is State.QUEUED]
             oldest = min((c.queued_at or c.created_at for c in waiting), default=now)
-            figures = await self.assigner.estimator.figures(name) if self.assigner.estimator else None
+            figures = (
+                await self.assigner.estimator.figures(name) if self.assigner.estimator else None
+            )
             rows.append(QueueRow(
                 name=name, title=tenant.queues[name].title("en"), waiting=len(waiting),
                 high_priority=sum(1 for c in waiting if c.priority is Priority.HIGH),
@@ -59,7 +61,9 @@ class Overview:
             ))  # fmt: skip
         return rows
 
-    async def waiting(self, user: User, queue: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    async def waiting(
+        self, user: User, queue: str | None = None, limit: int = 100
+    ) -> list[dict[str, Any]]:
         """Conversations waiting in one queue (or all of this person's), most urgent first."""
         if queue is not None:
             access.require_queue(user, queue, set(self.desk.tenant.queues))
@@ -67,7 +71,9 @@ class Overview:
         found = [c for c in await self._open(names) if c.state is State.QUEUED]
         return [await self.summary(c) for c in sorted(found, key=urgency)[:limit]]
 
-    async def in_queue(self, user: User, queue: str, states: Sequence[State]) -> list[dict[str, Any]]:
+    async def in_queue(
+        self, user: User, queue: str, states: Sequence[State]
+    ) -> list[dict[str, Any]]:
         access.require_queue(user, queue, set(self.desk.tenant.queues))
         async with self.desk.conversations.store.transaction() as tx:
             found = await tx.list_conversations(states=states, queues=[queue], limit=200)
@@ -76,8 +82,12 @@ class Overview:
 
     async def mine(self, user: User) -> list[dict[str, Any]]:
         async with self.desk.conversations.store.transaction() as tx:
-            found = await tx.list_conversations(states=[State.ASSIGNED], agent_id=user.id, limit=100)
-        return [await self.summary(c) for c in sorted(found, key=lambda c: c.updated_at, reverse=True)]
+            found = await tx.list_conversations(
+                states=[State.ASSIGNED], agent_id=user.id, limit=100
+            )
+        return [
+            await self.summary(c) for c in sorted(found, key=lambda c: c.updated_at, reverse=True)
+        ]
 
     async def board(self, user: User) -> dict[str, Any]:
         """The supervisor's view: queues, people and their load, who waits longest."""

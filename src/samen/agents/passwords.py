@@ -32,7 +32,9 @@ class Passwords:
             # Verify against a decoy when the e-mail is unknown, so both answers take as long.
             self._decoy = self._decoy or self._hasher.hash("samen-decoy-password")
         try:
-            return self._hasher.verify(stored or self._decoy or "", password[:MAX_LENGTH]) and bool(stored)
+            return self._hasher.verify(stored or self._decoy or "", password[:MAX_LENGTH]) and bool(
+                stored
+            )
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 

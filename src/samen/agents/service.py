@@ -1,8 +1,8 @@
 """``AgentServices``: the people side, composed once in ``bootstrap`` as ``extras["agents"]``.
 
-    agents = AgentServices.create(people, corrections, conversations, tenant, clock, secret)
-    user, token = await agents.auth.login(email, password)
-    await agents.desk.claim(user, conversation_id)
+agents = AgentServices.create(people, corrections, conversations, tenant, clock, secret)
+user, token = await agents.auth.login(email, password)
+await agents.desk.claim(user, conversation_id)
 """
 
 from __future__ import annotations

@@ -50,7 +50,11 @@ class KnowledgeBase:
             _INDEXES[key] = cached
         # Each knowledge base gets its own list; the index (embeddings) is shared and read-only.
         knowledge = cls.__new__(cls)
-        knowledge.articles, knowledge.encoder, knowledge.retriever = list(articles), encoder, cached.retriever
+        knowledge.articles, knowledge.encoder, knowledge.retriever = (
+            list(articles),
+            encoder,
+            cached.retriever,
+        )
         return knowledge
 
     def index(self, articles: list[Article]) -> Retriever:

@@ -55,7 +55,9 @@ class Texts:
         return value
 
     def has(self, key: str, language: str | None) -> bool:
-        return key in self._texts[self.language(language)] or key in self._texts[self.default_language]
+        return (
+            key in self._texts[self.language(language)] or key in self._texts[self.default_language]
+        )
 
     def say(self, key: str, language: str | None, **values: Any) -> str:
         return self._fill(key, str(self.raw(key, language)), values)

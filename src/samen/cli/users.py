@@ -98,7 +98,9 @@ def list_users() -> None:
 @users_app.command("password")
 def password(
     email: Annotated[str, typer.Argument(help="Whose password.")],
-    new: Annotated[str | None, typer.Option("--password", help="Asked for (hidden) when left out.")] = None,
+    new: Annotated[
+        str | None, typer.Option("--password", help="Asked for (hidden) when left out.")
+    ] = None,
 ) -> None:
     """Set a new password (their open sessions end)."""
     if new is None:

@@ -99,7 +99,9 @@ class SqlPeople:
         await self._run(delete(t.agent_sessions).where(t.agent_sessions.c.user_id == user_id))
 
     async def delete_expired_sessions(self, now: datetime) -> int:
-        result = await self._run(delete(t.agent_sessions).where(t.agent_sessions.c.expires_at < now))
+        result = await self._run(
+            delete(t.agent_sessions).where(t.agent_sessions.c.expires_at < now)
+        )
         return int(result.rowcount or 0)
 
     # API keys ------------------------------------------------------------------------------

@@ -122,7 +122,11 @@ async def correct_intent(request: Request, conversation_id: str) -> Response:
 async def flag_answer(request: Request, conversation_id: str) -> Response:
     async def work(found: Principal, form: FormData) -> Response:
         await agents_of(request).corrections.answer(
-            found.user, conversation_id, text(form, "message_id"), text(form, "comment"), text(form, "better")
+            found.user,
+            conversation_id,
+            text(form, "message_id"),
+            text(form, "comment"),
+            text(form, "better"),
         )
         response = await _timeline(request, found, conversation_id)
         message = "Marked as a wrong answer for review."
@@ -140,7 +144,9 @@ async def run_action(request: Request, conversation_id: str) -> Response:
         )
         trigger = {"samen:suggest": {"text": result.text}, "samen:timeline": True,
                    "samen:toast": {"message": result.summary, "level": "ok"}}  # fmt: skip
-        return Response(status_code=200, headers={"HX-Trigger": json.dumps(trigger), "HX-Reswap": "none"})
+        return Response(
+            status_code=200, headers={"HX-Trigger": json.dumps(trigger), "HX-Reswap": "none"}
+        )
 
     return await act(request, work, f"/console/conversations/{conversation_id}")
 
@@ -152,7 +158,9 @@ async def review(request: Request, correction_id: str) -> Response:
         await agents.corrections.review(found.user, correction_id, text(form, "status"))
         names = {p.id: p.name for p in await agents.people.list_users(active_only=False)}
         corrections = await agents.corrections.list(found.user)
-        return await page(request, found, "console/_corrections.html", corrections=corrections, names=names)
+        return await page(
+            request, found, "console/_corrections.html", corrections=corrections, names=names
+        )
 
     return await act(request, work, "/console/supervisor")
 

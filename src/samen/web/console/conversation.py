@@ -94,7 +94,9 @@ def _day_labels(request: Request, case: CaseFile) -> dict[str, str]:
     labels: dict[str, str] = {}
     for item in case.timeline:
         if item["conversation_id"] not in labels:
-            labels[item["conversation_id"]] = item["at"].astimezone(zone).strftime("%a %d %b %Y, %H:%M")
+            labels[item["conversation_id"]] = (
+                item["at"].astimezone(zone).strftime("%a %d %b %Y, %H:%M")
+            )
     return labels
 
 

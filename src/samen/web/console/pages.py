@@ -40,7 +40,9 @@ async def login_form(request: Request, next: str = "/console") -> Response:
     return _login_page(request, next)
 
 
-def _login_page(request: Request, next: str, error: str = "", email: str = "", status: int = 200) -> Response:
+def _login_page(
+    request: Request, next: str, error: str = "", email: str = "", status: int = 200
+) -> Response:
     token = secrets.token_urlsafe(24)
     response = templates.TemplateResponse(
         request, "console/login.html",
@@ -68,10 +70,14 @@ async def login(request: Request) -> Response:
     email, target = text(form, "email"), _safe_next(text(form, "next"))
     expected = request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not secrets.compare_digest(expected, text(form, CSRF_FIELD)):
-        return _login_page(request, target, "Your login form had expired; please try again.", email, 403)
+        return _login_page(
+            request, target, "Your login form had expired; please try again.", email, 403
+        )
     try:
         agents = agents_of(request)
-        user, token = await agents.auth.login(email, text(form, "password"), client=client_address(request))
+        user, token = await agents.auth.login(
+            email, text(form, "password"), client=client_address(request)
+        )
         await agents.desk.set_presence(user, user.presence)  # announce, and hand out waiting work
     except SamenError as error:
         return _login_page(request, target, error.message, email, error.http_status)
@@ -106,7 +112,9 @@ async def overview_part(request: Request, queue: str | None = None) -> Response:
     found = await console_principal(request)
     if found is None:
         return to_login(request)
-    return await page(request, found, "console/_overview.html", **await _overview(request, found.user, queue))
+    return await page(
+        request, found, "console/_overview.html", **await _overview(request, found.user, queue)
+    )
 
 
 async def _overview(request: Request, user: User, queue: str | None) -> dict[str, Any]:
@@ -147,7 +155,9 @@ async def supervisor(request: Request) -> Response:
             {"message": "The supervisor view is for supervisors and admins.", "back": "/console"},
             status_code=403,
         )  # fmt: skip
-    return await page(request, found, "console/supervisor.html", **await _board(request, found.user))
+    return await page(
+        request, found, "console/supervisor.html", **await _board(request, found.user)
+    )
 
 
 @router.get("/partials/board", response_class=HTMLResponse)
