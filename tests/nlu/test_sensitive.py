@@ -38,6 +38,9 @@ DUTCH_FLAGGED = [
     ("Als dit niet wordt opgelost neem ik een advocaat", "legal_threat"),
     ("Ik stap naar de rechter en dien een klacht in bij de Geschillencommissie", "legal_threat"),
     ("Hierbij stuur ik u een ingebrekestelling", "legal_threat"),
+    ("ik ga jullie voor de rechter slepen als dit niet wordt opgelost", "legal_threat"),
+    ("dan klaag ik jullie gewoon aan", "legal_threat"),
+    ("ik ga een proces tegen jullie aanspannen", "legal_threat"),
     ("Ik ga dit melden bij de ACM en de Consumentenbond", "legal_threat"),
     ("Ik onderneem juridische stappen als dit zo doorgaat", "legal_threat"),
 ]

@@ -184,7 +184,9 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
     ),
     "legal_threat": (
         r"\badvoca(?:at|ten)\w*|\bjurist\b|\brechtsza?ak\w*|\bjuridisch\w*|\bgerechtelijk\w*",
-        r"\b(?:naar|bij)\s+de\s+rechter\b|\brechter\s+stappen\b|\bkantonrechter\b",
+        r"\b(?:naar|bij|voor)\s+de\s+rechter\b|\brechter\s+(?:stappen|slepen)\b|\bkantonrechter\b",
+        r"\bvoor\s+het\s+gerecht\b|\baanklag\w*|\bklaag\s+(?:ik\s+)?(?:jullie|u|je|jou)(?:\s+\w+){0,3}?\s+aan\b",
+        r"\b(?:een\s+)?(?:proces|rechtszaak|zaak)\s+(?:tegen\s+\w+\s+)?aan(?:spannen|gespannen)\b",
         r"\bdagvaard\w*|\bingebrekestelling\b|\bin\s+gebreke\b|\bsommatie\b",
         r"\baansprakelijk\s+(?:stellen|gesteld|houden)\b|\bschadevergoeding\s+(?:eisen|claimen)\b",
         r"\bconsumentenbond\b|\bgeschillencommissie\b|\bacm\b|\bautoriteit\s+consument\w*",
