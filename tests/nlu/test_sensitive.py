@@ -40,6 +40,8 @@ DUTCH_FLAGGED = [
     ("Hierbij stuur ik u een ingebrekestelling", "legal_threat"),
     ("ik ga jullie voor de rechter slepen als dit niet wordt opgelost", "legal_threat"),
     ("dan klaag ik jullie gewoon aan", "legal_threat"),
+    ("mijn partner slaat me en ik moet mijn nummer veranderen", "vulnerability"),
+    ("ik ben slachtoffer van huiselijk geweld, mijn adres mag niet op de factuur", "vulnerability"),
     ("ik ga een proces tegen jullie aanspannen", "legal_threat"),
     ("Ik ga dit melden bij de ACM en de Consumentenbond", "legal_threat"),
     ("Ik onderneem juridische stappen als dit zo doorgaat", "legal_threat"),
@@ -76,6 +78,7 @@ ENGLISH_FLAGGED = [
     ("I cannot afford the new price", "financial_hardship"),
     ("I will sue you if this is not fixed", "legal_threat"),
     ("My lawyer will be in touch", "legal_threat"),
+    ("My ex is stalking me, I need a new number that isn't listed", "vulnerability"),
     ("I'm taking legal action and filing in small claims court", "legal_threat"),
 ]
 

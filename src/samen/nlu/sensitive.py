@@ -157,6 +157,12 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"\bmental\s+health\b|\blearning\s+disabilit\w+|\brecovering\s+from\b|\bsurgery\b",
         r"\b(?:depend(?:ent|s)?|rel(?:y|ies))\s+on\s+(?:the\s+|my\s+)?(?:internet|phone|landline)"
         r"\s+for\s+(?:my\s+)?(?:medical|health|alarm|care)\b",
+        # Someone unsafe at home (a new number, a hidden address) must reach a person.
+        r"\bhuiselijk\s+geweld\b|\bmishandel\w*|\bveilig\s+thuis\b|\bblijf\s+van\s+mijn\s+lijf\b",
+        r"\b(?:slaat|sloeg|schopt|bedreigt|stalkt|achtervolgt)\s+(?:me|mij)\b|\bstalk(?:er|ing)\w*",
+        r"\bcontactverbod\b|\bblijf-?weg-?huis\b|\bvrouwenopvang\b",
+        r"\bdomestic\s+(?:abuse|violence)\b|\babusive\s+(?:partner|ex|husband|wife|relationship)\b",
+        r"\b(?:hits|hit|beats|threatens|is\s+stalking)\s+me\b|\brestraining\s+order\b|\bwomen'?s\s+refuge\b",
     ),
     "financial_hardship": (
         r"\bschulden\w*|\bin\s+de\s+schulden\b|\bschuld(?:hulp|sanering|eiser|bemiddel)\w*",
