@@ -178,3 +178,20 @@ async def test_that_a_voicemail_is_transcribed_into_a_conversation_for_a_person(
     assert "internet" in body["transcript"].lower()
     assert body["conversation"]["channel"] == "voice"
     assert body["conversation"]["state"] == "queued"
+
+
+async def test_that_a_caller_on_a_server_without_speech_to_text_is_asked_again_not_cut_off(
+    live, demo, tmp_path
+):
+    demo.extras["voice"].transcriber = None  # the voice extra not installed
+    said = utterance("Waar is mijn bestelling?", "nl", tmp_path)
+    async with websockets.connect(f"ws://{live}/api/v1/channels/voice/stream") as ws:
+        line = Line(ws, "MZ00000000000000000000000000000003")
+        await line.start("+31612345678", "nl")
+        await line.answer()
+        await line.speak(said)
+        asked_again, mark = await line.answer()
+        assert asked_again > 50 and mark == "turn-1"
+        await line.speak(said)  # the line is still open and still answers
+        _, mark = await line.answer()
+        assert mark.startswith(("turn-2", "dial:"))

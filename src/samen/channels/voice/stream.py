@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -20,9 +21,10 @@ from typing import Any
 from samen.channels.voice.adapter import VoiceChannel
 from samen.channels.voice.audio import FRAME_MS, VoiceActivity, frames, to_whisper
 from samen.channels.voice.calls import CallState, CallStep
-from samen.errors import SamenError
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -97,7 +99,11 @@ class MediaSession:
         ended = time.perf_counter()
         transcriber = self.channel.transcriber
         if transcriber is None:
-            raise SamenError("no_speech", "No speech-to-text configured for the voice channel.")
+            # A server without speech-to-text hears nothing: the caller is asked again, as
+            # after silence, and keys and "0 for a person" keep working.
+            log.warning("call %s: speech arrived but no speech-to-text is installed", self.call_sid)
+            await self._play(await self.channel.calls.hear(self.call_sid, self.state))
+            return
         if self.warming is not None:
             await self.warming  # normally done long ago; raises if speech is not installed
         heard = await transcriber.transcribe(
