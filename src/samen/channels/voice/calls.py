@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from samen.brain import Brain
 
 MISSES_BEFORE_PERSON = 2
+# In a conversation's context once its call has ended: later webhook turns only hang up.
+CALL_ENDED = "call_ended"
 _PERSON = re.compile(r"\b(medewerker|mens|persoon|agent|operator|human|person)\b", re.I)
 _REPEAT = re.compile(
     r"\b(herhaal|herhalen|nog ?een ?keer|wat zei je|wat zegt u|repeat|say (that|it) again|"
@@ -180,10 +182,11 @@ class VoiceCalls:
         """The caller hung up: the call is marked ended (later turns for it only hang up), and
         a call the bot still had is closed (a queued one stays queued: a person calls back)."""
         conversation = await self._find(call_sid)
-        if conversation is None or await self._ended(conversation):
+        if conversation is None or _ended(conversation):
             return
 
         async def end(tx: Transaction, c: Conversation) -> list[tuple[str, dict[str, Any]]]:
+            c.context = {**c.context, CALL_ENDED: True}
             events: list[tuple[str, dict[str, Any]]] = [("call_ended", {"call_sid": call_sid})]
             if c.state is State.BOT:
                 c.transition(State.CLOSED, None, self.conversations.clock.now())
@@ -194,13 +197,7 @@ class VoiceCalls:
 
     async def _over(self, conversation: Conversation) -> bool:
         """The call has ended, or its conversation was closed: nothing more to say on it."""
-        return conversation.state is State.CLOSED or await self._ended(conversation)
-
-    async def _ended(self, conversation: Conversation) -> bool:
-        async with self.conversations.store.reading() as tx:
-            return bool(
-                await tx.list_events(conversation_id=conversation.id, kinds=["call_ended"], limit=1)
-            )
+        return conversation.state is State.CLOSED or _ended(conversation)
 
     async def _after_the_end(
         self, conversation: Conversation, state: CallState, data: dict[str, Any]
@@ -294,11 +291,11 @@ class VoiceCalls:
 
     # the store ---------------------------------------------------------------------------
     async def _find(self, call_sid: str) -> Conversation | None:
-        async with self.conversations.store.transaction() as tx:
+        async with self.conversations.store.reading() as tx:
             return await tx.find_conversation_by_reference("call_sid", call_sid)
 
     async def _customer(self, conversation: Conversation) -> Any:
-        async with self.conversations.store.transaction() as tx:
+        async with self.conversations.store.reading() as tx:
             return await tx.get_customer(conversation.customer_id)
 
     async def _apply(self, conversation: Conversation, outcome: Outcome) -> Conversation:
@@ -321,6 +318,10 @@ class VoiceCalls:
 
         notice = _joined(outcome.replies)
         return await self.conversations.change(conversation.id, mutate, notice=notice)
+
+
+def _ended(conversation: Conversation) -> bool:
+    return bool(conversation.context.get(CALL_ENDED))
 
 
 def _joined(replies: list[Reply]) -> Reply | None:
