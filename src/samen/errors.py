@@ -44,11 +44,20 @@ class NotFound(SamenError):
 
 
 class InvalidRequest(SamenError):
-    """A field with a value it cannot have, found out past the schema (e.g. a language the
-    tenant does not speak): the same code and ``problems`` as a body the schema refuses."""
+    """A field with a value it cannot have, found out past the schema (e.g. a locale that is
+    no language): the same code, message and ``problems`` as a body the schema refuses."""
 
     code = "invalid_request"
     http_status = 422
+
+    def __init__(self, problems: list[dict[str, str]], **fields: Any) -> None:
+        super().__init__(message=invalid_request_message(problems), problems=problems, **fields)
+
+
+def invalid_request_message(problems: list[dict[str, str]]) -> str:
+    """The sentence for an invalid request: its first problem, e.g. "Invalid request: text: …"."""
+    first = problems[0] if problems else {"field": "", "problem": "invalid"}
+    return f"Invalid request: {first['field'] or 'body'}: {first['problem']}."
 
 
 class Conflict(SamenError):

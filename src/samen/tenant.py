@@ -112,11 +112,7 @@ class Tenant:
             return None
         supported = ", ".join(self.languages)
         problem = f"'{locale}' is not a language code (this service speaks {supported})"
-        raise InvalidRequest(
-            message=f"Invalid request: {field}: {problem}.",
-            problems=[{"field": field, "problem": problem}],
-            supported=list(self.languages),
-        )
+        raise InvalidRequest([{"field": field, "problem": problem}], supported=list(self.languages))
 
     @classmethod
     def load(cls, root: Path) -> Tenant:

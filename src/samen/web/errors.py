@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from samen.errors import SamenError
+from samen.errors import InvalidRequest, SamenError
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +91,9 @@ def install(app: FastAPI) -> None:
             else {"field": _field(err.get("loc", ())), "problem": err.get("msg")}
             for err in exc.errors()
         ]
-        first = problems[0] if problems else {"field": "", "problem": "invalid"}
-        message = f"Invalid request: {first['field'] or 'body'}: {first['problem']}."
+        error = InvalidRequest(problems)
         return JSONResponse(
-            error_body("invalid_request", message, problems=problems), status_code=422
+            error_body(error.code, error.message, **error.fields), status_code=error.http_status
         )
 
     @app.exception_handler(StarletteHTTPException)

@@ -12,6 +12,8 @@ import json
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from samen.web.errors import error_body
+
 
 class BodySizeLimit:
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
@@ -43,14 +45,7 @@ class BodySizeLimit:
             await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": {
-                    "code": "request_too_large",
-                    "message": self._message(),
-                }
-            }
-        ).encode()
+        body = json.dumps(error_body("request_too_large", self._message())).encode()
         await send(
             {
                 "type": "http.response.start",
