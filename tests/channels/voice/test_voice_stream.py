@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,11 @@ class Line:
             await self.ws.send(frame_event(self.sid, frame, self.sent))
             self.sent += 1
 
+    async def say(self, audio: bytes) -> tuple[int, str]:
+        """Speak, and hear the answer: its frames of audio and the mark after it."""
+        await self.speak(audio)
+        return await self.answer()
+
     async def answer(self) -> tuple[int, str]:
         """Frames of spoken answer until the next mark, and that mark's name."""
         audio = 0
@@ -109,6 +115,17 @@ class Line:
                 return audio, event["mark"]["name"]
 
 
+@asynccontextmanager
+async def call(
+    live: str, sid: str, caller: str, language: str, query: str = ""
+) -> AsyncIterator[Line]:
+    """A call on the media stream, started; the greeting still to be heard."""
+    async with websockets.connect(f"ws://{live}/api/v1/channels/voice/stream{query}") as ws:
+        line = Line(ws, sid)
+        await line.start(caller, language)
+        yield line
+
+
 async def customer_words(demo, call_sid: str) -> list[dict]:
     async with demo.store.transaction() as tx:
         conversation = await tx.find_conversation_by_reference("call_sid", call_sid)
@@ -120,15 +137,12 @@ async def test_that_a_dutch_caller_asking_for_their_order_is_asked_for_the_numbe
     live, demo, tmp_path
 ):
     said = utterance("Waar is mijn bestelling?", "nl", tmp_path)
-    async with websockets.connect(f"ws://{live}/api/v1/channels/voice/stream") as ws:
-        line = Line(ws, "MZ00000000000000000000000000000001")
-        await line.start("+31612345678", "nl")
+    async with call(live, "MZ00000000000000000000000000000001", "+31612345678", "nl") as line:
         greeting, mark = await line.answer()
         assert greeting > 100 and mark == "turn-0"  # seconds of "digital assistant" greeting
-        await line.speak(said)
-        answer, mark = await line.answer()
+        answer, mark = await line.say(said)
         assert answer > 50 and mark == "turn-1"
-        await ws.send(
+        await line.ws.send(
             json.dumps({"event": "stop", "sequenceNumber": "99", "streamSid": line.sid, "stop": {}})
         )
     [heard] = await customer_words(demo, "CA00000000000000000000000000000001")
@@ -138,12 +152,11 @@ async def test_that_a_dutch_caller_asking_for_their_order_is_asked_for_the_numbe
 
 async def test_that_an_english_caller_asking_for_an_agent_is_put_through(live, demo, tmp_path):
     said = utterance("I want to talk to an agent.", "en-us", tmp_path)
-    async with websockets.connect(f"ws://{live}/api/v1/channels/voice/stream?lang=en") as ws:
-        line = Line(ws, "MZ00000000000000000000000000000002")
-        await line.start("+31687654321", "en")
+    async with call(
+        live, "MZ00000000000000000000000000000002", "+31687654321", "en", query="?lang=en"
+    ) as line:
         await line.answer()
-        await line.speak(said)
-        answer, mark = await line.answer()
+        answer, mark = await line.say(said)
         assert answer > 50 and mark == "dial:+31887654303"
     [heard] = await customer_words(demo, "CA00000000000000000000000000000002")
     assert heard["understanding"]["intent"]["name"] == "human_handoff"
@@ -185,13 +198,9 @@ async def test_that_a_caller_on_a_server_without_speech_to_text_is_asked_again_n
 ):
     demo.extras["voice"].transcriber = None  # the voice extra not installed
     said = utterance("Waar is mijn bestelling?", "nl", tmp_path)
-    async with websockets.connect(f"ws://{live}/api/v1/channels/voice/stream") as ws:
-        line = Line(ws, "MZ00000000000000000000000000000003")
-        await line.start("+31612345678", "nl")
+    async with call(live, "MZ00000000000000000000000000000003", "+31612345678", "nl") as line:
         await line.answer()
-        await line.speak(said)
-        asked_again, mark = await line.answer()
+        asked_again, mark = await line.say(said)
         assert asked_again > 50 and mark == "turn-1"
-        await line.speak(said)  # the line is still open and still answers
-        _, mark = await line.answer()
+        _, mark = await line.say(said)  # the line is still open and still answers
         assert mark.startswith(("turn-2", "dial:"))
