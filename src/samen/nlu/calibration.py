@@ -46,10 +46,11 @@ def calibrate(
     top = probs.argmax(axis=1)
     is_oos = np.array([label == OUT_OF_SCOPE or label not in index for label in y])
     decided_oos = top == index.get(OUT_OF_SCOPE, -1)
+    confidence = probs.max(axis=1)
     threshold, quartiles = oos_threshold(
-        probs.max(axis=1), top == truth, decided_oos, is_oos, config.oos_weight
+        confidence, top == truth, decided_oos, is_oos, config.oos_weight
     )
-    rejected = (probs.max(axis=1) < threshold) | decided_oos
+    rejected = (confidence < threshold) | decided_oos
     in_scope = ~is_oos
     accuracy = (
         float(np.mean((top == truth)[in_scope] & ~rejected[in_scope])) if in_scope.any() else 1.0
