@@ -1,0 +1,125 @@
+"""What one customer message costs the database, counted statement by statement.
+
+Every statement is a round trip and a pass through SQLAlchemy and the driver, the largest
+share of the server's CPU per message (bench/roundtrip.py). A change to the message road that
+adds one shows here as a changed count, on SQLite and PostgreSQL alike, before any benchmark
+notices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from samen.bootstrap import Container, build
+from samen.clock import FixedClock
+from samen.conversations.handler import Outcome, Turn
+from samen.conversations.models import Conversation, Customer, Reply, State
+from samen.settings import Settings
+from samen.web.app import create_app
+
+
+class BotLikeHandler:
+    """Answers the way the real bot does: it understood the message, logs what it did and
+    replies once; ``mens`` hands the conversation to a queue."""
+
+    async def opening(self, conversation: Conversation, customer: Customer) -> list[Reply]:
+        return [Reply("Hallo! Ik ben de digitale assistent.")]
+
+    async def handle(self, turn: Turn) -> Outcome:
+        understood = {"intent": {"name": "order_status", "confidence": 0.93}, "entities": []}
+        outcome = Outcome(
+            replies=[Reply(f"echo: {turn.message.text}")],
+            understanding=understood,
+            language="nl",
+            context={**turn.conversation.context, "topic": "order_status"},
+            events=[("answered", {"intent": "order_status"})],
+        )
+        if "mens" in turn.message.text:
+            outcome.state, outcome.queue = State.QUEUED, "care"
+            outcome.route = {"handler": "human", "queue": "care", "rules": ["human_request"]}
+        return outcome
+
+
+@pytest.fixture
+async def container(settings: Settings, clock: FixedClock) -> AsyncIterator[Container]:
+    built = await build(settings, handler=BotLikeHandler(), clock=clock)
+    yield built
+    await built.aclose()
+
+
+@pytest.fixture
+async def client(container: Container) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=create_app(container))
+    async with httpx.AsyncClient(transport=transport, base_url="http://samen.test") as http:
+        yield http
+
+
+@contextmanager
+def statements(engine: AsyncEngine) -> Iterator[list[str]]:
+    """Every statement sent to the database inside the block (BEGIN and COMMIT not counted)."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(" ".join(statement.split())[:100])
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+async def a_conversation(client: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
+    started = (await client.post("/api/v1/conversations", json={"channel": "web"})).json()
+    return started["id"], {"Authorization": f"Bearer {started['token']}"}
+
+
+async def send(
+    client: httpx.AsyncClient, conversation_id: str, headers: dict[str, str], **body: str
+) -> dict[str, Any]:
+    response = await client.post(
+        f"/api/v1/conversations/{conversation_id}/messages", json=body, headers=headers
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def test_that_a_customer_message_answered_by_the_bot_costs_10_statements(client, container):
+    conversation_id, headers = await a_conversation(client)
+    await send(client, conversation_id, headers, text="eerste")
+    with statements(container.store.engine) as sent:
+        answer = await send(client, conversation_id, headers, text="waar is mijn pakket")
+    assert answer["replies"][0]["text"] == "echo: waar is mijn pakket"
+    assert len(sent) == 10, "\n".join(sent)
+
+
+async def test_that_a_message_with_a_client_id_costs_11_statements(client, container):
+    conversation_id, headers = await a_conversation(client)
+    with statements(container.store.engine) as sent:
+        await send(client, conversation_id, headers, text="waar is mijn pakket", client_id="w-1")
+    assert len(sent) == 11, "\n".join(sent)
+
+
+async def test_that_a_resent_message_costs_3_statements_and_no_answer(client, container):
+    conversation_id, headers = await a_conversation(client)
+    first = await send(client, conversation_id, headers, text="hoi", client_id="w-1")
+    with statements(container.store.engine) as sent:
+        again = await send(client, conversation_id, headers, text="hoi", client_id="w-1")
+    assert again["duplicate"] is True
+    assert again["message"]["id"] == first["message"]["id"]
+    assert len(sent) == 3, "\n".join(sent)
+
+
+async def test_that_a_hand_over_to_a_queue_costs_10_statements(client, container):
+    conversation_id, headers = await a_conversation(client)
+    with statements(container.store.engine) as sent:
+        answer = await send(client, conversation_id, headers, text="ik wil een mens")
+    assert answer["conversation"]["state"] == "queued"
+    assert len(sent) == 10, "\n".join(sent)
