@@ -179,7 +179,7 @@ class Brain:
         if earlier is None:
             async with self.store.reading() as tx:
                 earlier = await tx.list_conversations(
-                    customer_id=conversation.customer_id, limit=50
+                    customer_id=conversation.customer_id, limit=50, with_context=False
                 )
         return [
             EarlierContact(

@@ -173,3 +173,43 @@ async def test_that_conversations_are_listed_by_customer_state_and_queue(store):
         all_of_them = await tx.list_conversations(customer_id=customer.id)
     assert [c.id for c in queued] == [waiting.id]
     assert len(all_of_them) == 2
+
+
+async def test_that_a_message_with_a_client_id_seen_before_is_stored_once(store):
+    conversation = await a_conversation(store, await a_customer(store))
+    async with store.transaction() as tx:
+        first = await tx.add_message_once(a_message(conversation, "one", client_id="c-1"))
+        again = await tx.add_message_once(a_message(conversation, "again", client_id="c-1"))
+        other = await tx.add_message_once(a_message(conversation, "other", client_id="c-2"))
+        bare = await tx.add_message_once(a_message(conversation, "no client id"))
+    async with store.reading() as tx:
+        texts = [m.text for m in await tx.list_messages(conversation.id)]
+    assert (first, again, other, bare) == (True, False, True, True)
+    assert texts == ["one", "other", "no client id"]
+
+
+async def test_that_several_messages_stored_at_once_are_numbered_in_order(store):
+    conversation = await a_conversation(store, await a_customer(store))
+    async with store.transaction() as tx:
+        await tx.add_message(a_message(conversation, "first"))
+        await tx.add_messages([a_message(conversation, f"reply {i}") for i in range(3)])
+        await tx.add_message(a_message(conversation, "last"))
+    async with store.reading() as tx:
+        texts = [m.text for m in await tx.list_messages(conversation.id)]
+    assert texts == ["first", "reply 0", "reply 1", "reply 2", "last"]
+
+
+async def test_that_earlier_contacts_can_be_listed_without_their_context(store):
+    customer = await a_customer(store)
+    older = await a_conversation(store, customer, context={"bot": {"flow": "x"}}, topic="outage")
+    later = NOW + timedelta(hours=1)
+    newer = Conversation(ConversationId(new_id()), customer.id, "voice", State.BOT, later, later)
+    async with store.transaction() as tx:
+        await tx.add_conversation(newer)
+    async with store.reading() as tx:
+        contacts = await tx.list_conversations(customer_id=customer.id, with_context=False)
+        whole = await tx.list_conversations(customer_id=customer.id)
+    assert [c.id for c in contacts] == [c.id for c in whole] == [newer.id, older.id]
+    assert [c.context for c in contacts] == [{}, {}]
+    assert contacts[1].topic == "outage"
+    assert whole[1].context == {"bot": {"flow": "x"}}

@@ -63,7 +63,12 @@ class Transaction(Protocol):
         agent_id: str | None = None,
         since: datetime | None = None,
         limit: int = 100,
-    ) -> list[Conversation]: ...
+        with_context: bool = True,
+    ) -> list[Conversation]:
+        """Newest first. ``with_context=False`` (with ``customer_id`` only) leaves each one's
+        context empty instead of reading it: a customer's earlier contacts, as routing sees them.
+        """
+
     async def queue_statistics(self, queue: str, closed_since: datetime) -> QueueStatistics: ...
     async def add_reference(self, conversation_id: ConversationId, kind: str, value: str) -> None:
         """Remember a channel's own handle for a conversation (a Message-ID, a CallSid)."""
@@ -76,6 +81,10 @@ class Transaction(Protocol):
     async def add_message(self, message: Message) -> None: ...
     async def add_messages(self, messages: Sequence[Message]) -> None:
         """Several messages of one conversation, numbered in the order given."""
+
+    async def add_message_once(self, message: Message) -> bool:
+        """Store it unless its conversation already has a message with its ``client_id``
+        (a resend); False then, and nothing is written."""
 
     async def update_message_metadata(self, message: Message) -> None: ...
     async def find_message_by_client_id(

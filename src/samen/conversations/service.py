@@ -202,17 +202,6 @@ class ConversationService:
             elif conversation is None:
                 raise NotFound("conversation_not_found", "No such conversation.")
             await self._limit.hit(conversation_id)
-            if client_id:
-                earlier = await tx.find_message_by_client_id(conversation.id, client_id)
-                if earlier is not None:
-                    if same_text_per_client_id and earlier.text != text:
-                        raise Conflict(
-                            "client_id_reused",
-                            "This client_id was already used for a message with another text.",
-                            client_id=client_id,
-                        )
-                    replies = await self._replies_to(tx, earlier)
-                    return TurnResult(earlier, replies, conversation, duplicate=True)
             message = Message(
                 id=MessageId(new_id()),
                 conversation_id=conversation.id,
@@ -223,7 +212,11 @@ class ConversationService:
                 channel_message_id=channel_message_id,
                 metadata=dict(metadata or {}),
             )
-            await tx.add_message(message)
+            if not await tx.add_message_once(message):
+                assert client_id is not None  # only a client_id makes a message a resend
+                return await self._resent(
+                    tx, conversation, client_id, text, same_text_per_client_id
+                )
             reopened = conversation.state is State.CLOSED
             if reopened:
                 conversation.move_to(State.BOT)
@@ -236,7 +229,9 @@ class ConversationService:
         async with self.store.reading() as tx:
             customer = await tx.get_customer(conversation.customer_id)
             history = await tx.list_messages(conversation.id, limit=50)
-            others = await tx.list_conversations(customer_id=conversation.customer_id, limit=50)
+            others = await tx.list_conversations(
+                customer_id=conversation.customer_id, limit=50, with_context=False
+            )
         await self._announce(_Changes([message], conversation, state_changed=reopened))
         assert customer is not None
         turn = Turn(
@@ -413,6 +408,26 @@ class ConversationService:
             author_name=metadata.pop("author_name", None),
             metadata=metadata,
         )
+
+    async def _resent(
+        self,
+        tx: Transaction,
+        conversation: Conversation,
+        client_id: str,
+        text: str,
+        same_text_per_client_id: bool,
+    ) -> TurnResult:
+        """The answer to a resend: the message stored the first time, with its replies."""
+        earlier = await tx.find_message_by_client_id(conversation.id, client_id)
+        assert earlier is not None, "the insert found it a moment ago"
+        if same_text_per_client_id and earlier.text != text:
+            raise Conflict(
+                "client_id_reused",
+                "This client_id was already used for a message with another text.",
+                client_id=client_id,
+            )
+        replies = await self._replies_to(tx, earlier)
+        return TurnResult(earlier, replies, conversation, duplicate=True)
 
     async def _replies_to(self, tx: Transaction, message: Message) -> list[Message]:
         later = await tx.list_messages(message.conversation_id)

@@ -6,9 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import Insert, and_, bindparam, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from samen.conversations.models import (
@@ -28,16 +29,64 @@ from samen.conversations.models import (
 from samen.conversations.ports import QueueStatistics
 from samen.storage import tables as t
 
-# The statements of every message, built once: building one costs more than running it.
+# The statements of every message, built once: building one (and its cache key) costs more
+# than running it.
+_CUSTOMER = (
+    select(t.customers, t.identities.c.kind, t.identities.c.value)
+    .outerjoin(t.identities, t.identities.c.customer_id == t.customers.c.id)
+    .where(t.customers.c.id == bindparam("wanted_id"))
+    .order_by(t.identities.c.id)
+)
 _CONVERSATION = select(t.conversations).where(t.conversations.c.id == bindparam("wanted_id"))
 _CONVERSATION_FOR_UPDATE = _CONVERSATION.with_for_update()
+# A customer's conversations as earlier contacts: without the context, the largest column and
+# one a routing decision about another conversation never reads.
+_CONTACTS = (
+    select(*(c for c in t.conversations.c if c.name != "context"))
+    .where(t.conversations.c.customer_id == bindparam("wanted_id"))
+    .order_by(t.conversations.c.created_at.desc())
+    .limit(bindparam("most"))
+)
 _UPDATE_CONVERSATION = update(t.conversations).where(t.conversations.c.id == bindparam("wanted_id"))
 _UPDATE_MESSAGE = update(t.messages).where(t.messages.c.id == bindparam("wanted_id"))
-_INSERT_NEXT_MESSAGE = insert(t.messages).values(
-    seq=select(func.coalesce(func.max(t.messages.c.seq), 0) + 1)
-    .where(t.messages.c.conversation_id == bindparam("seq_of"))
-    .scalar_subquery()
+_LATEST_MESSAGES = (
+    select(t.messages)
+    .where(t.messages.c.conversation_id == bindparam("wanted_id"))
+    .order_by(t.messages.c.seq.desc())
+    .limit(bindparam("most"))
 )
+_MESSAGE_BY_CLIENT_ID = select(t.messages).where(
+    and_(
+        t.messages.c.conversation_id == bindparam("wanted_id"),
+        t.messages.c.client_id == bindparam("wanted_client_id"),
+    )
+)
+_INSERT_EVENTS = insert(t.events)
+
+
+_Insert = TypeVar("_Insert", bound=Insert)
+
+
+def _numbered(statement: _Insert) -> _Insert:
+    """An insert of a message whose ``seq`` the database numbers: one after the conversation's
+    last. Run for several rows at once (executemany), each row sees the one before it."""
+    return statement.values(
+        seq=select(func.coalesce(func.max(t.messages.c.seq), 0) + 1)
+        .where(t.messages.c.conversation_id == bindparam("seq_of"))
+        .scalar_subquery()
+    )
+
+
+_INSERT_NEXT_MESSAGE = _numbered(insert(t.messages))
+# The same, storing nothing when the conversation has a message with this client_id (a resend):
+# the unique constraint answers in the insert itself, so a new message needs no lookup first.
+_RESEND = ["conversation_id", "client_id"]
+_INSERT_NEXT_MESSAGE_ONCE: dict[str, Insert] = {
+    "postgresql": _numbered(postgresql.insert(t.messages)).on_conflict_do_nothing(
+        index_elements=_RESEND
+    ),
+    "sqlite": _numbered(sqlite.insert(t.messages)).on_conflict_do_nothing(index_elements=_RESEND),
+}
 
 
 class SqlTransaction:
@@ -47,14 +96,7 @@ class SqlTransaction:
     # customers -----------------------------------------------------------------------------
     async def get_customer(self, customer_id: CustomerId) -> Customer | None:
         # One query: the customer with their identities (an outer join; no identities is fine).
-        rows = list(
-            await self.conn.execute(
-                select(t.customers, t.identities.c.kind, t.identities.c.value)
-                .outerjoin(t.identities, t.identities.c.customer_id == t.customers.c.id)
-                .where(t.customers.c.id == customer_id)
-                .order_by(t.identities.c.id)
-            )
-        )
+        rows = list(await self.conn.execute(_CUSTOMER, {"wanted_id": customer_id}))
         if not rows:
             return None
         row = rows[0]
@@ -130,7 +172,13 @@ class SqlTransaction:
         agent_id: str | None = None,
         since: datetime | None = None,
         limit: int = 100,
+        with_context: bool = True,
     ) -> list[Conversation]:
+        if not with_context:
+            assert customer_id is not None, "contacts are listed per customer"
+            assert (states, queues, agent_id, since) == (None, None, None, None)
+            rows = await self.conn.execute(_CONTACTS, {"wanted_id": customer_id, "most": limit})
+            return [_conversation(row._mapping) for row in rows]
         c = t.conversations.c
         query = select(t.conversations)
         if customer_id is not None:
@@ -206,24 +254,16 @@ class SqlTransaction:
             return
         conversation_ids = {m.conversation_id for m in messages}
         assert len(conversation_ids) == 1, "messages of one conversation at a time"
-        if len(messages) == 1:
-            # The common case in one statement: the next number is computed by the database.
-            row = _message_row(messages[0], None)
-            del row["seq"]
-            row["seq_of"] = row["conversation_id"]
-            await self.conn.execute(_INSERT_NEXT_MESSAGE, row)
-            return
-        last = (
-            await self.conn.execute(
-                select(func.coalesce(func.max(t.messages.c.seq), 0)).where(
-                    t.messages.c.conversation_id == messages[0].conversation_id
-                )
-            )
-        ).scalar_one()
-        await self.conn.execute(
-            insert(t.messages),
-            [_message_row(m, last + i) for i, m in enumerate(messages, start=1)],
-        )
+        rows = [_numbered_row(m) for m in messages]
+        await self.conn.execute(_INSERT_NEXT_MESSAGE, rows[0] if len(rows) == 1 else rows)
+
+    async def add_message_once(self, message: Message) -> bool:
+        if message.client_id is None:
+            await self.add_messages([message])
+            return True
+        statement = _INSERT_NEXT_MESSAGE_ONCE[self.conn.dialect.name]
+        result = await self.conn.execute(statement, _numbered_row(message))
+        return bool(result.rowcount)
 
     async def update_message_metadata(self, message: Message) -> None:
         await self.conn.execute(
@@ -236,12 +276,8 @@ class SqlTransaction:
     ) -> Message | None:
         row = (
             await self.conn.execute(
-                select(t.messages).where(
-                    and_(
-                        t.messages.c.conversation_id == conversation_id,
-                        t.messages.c.client_id == client_id,
-                    )
-                )
+                _MESSAGE_BY_CLIENT_ID,
+                {"wanted_id": conversation_id, "wanted_client_id": client_id},
             )
         ).first()
         return _message(row._mapping) if row else None
@@ -249,12 +285,22 @@ class SqlTransaction:
     async def list_messages(
         self, conversation_id: ConversationId, *, after: datetime | None = None, limit: int = 500
     ) -> list[Message]:
-        query = select(t.messages).where(t.messages.c.conversation_id == conversation_id)
-        if after is not None:
-            query = query.where(t.messages.c.created_at > after)
         # The newest `limit` messages, oldest first.
-        query = query.order_by(t.messages.c.seq.desc()).limit(limit)
-        rows = list(await self.conn.execute(query))
+        if after is None:
+            rows = list(
+                await self.conn.execute(
+                    _LATEST_MESSAGES, {"wanted_id": conversation_id, "most": limit}
+                )
+            )
+        else:
+            query = (
+                select(t.messages)
+                .where(t.messages.c.conversation_id == conversation_id)
+                .where(t.messages.c.created_at > after)
+                .order_by(t.messages.c.seq.desc())
+                .limit(limit)
+            )
+            rows = list(await self.conn.execute(query))
         return [_message(row._mapping) for row in reversed(rows)]
 
     # events --------------------------------------------------------------------------------
@@ -265,7 +311,7 @@ class SqlTransaction:
         if not events:
             return
         await self.conn.execute(
-            insert(t.events),
+            _INSERT_EVENTS,
             [
                 {
                     "id": e.id,
@@ -389,7 +435,7 @@ def _conversation(row: Any) -> Conversation:
         closed_at=row["closed_at"],
         outcome=row["outcome"],
         route=row["route"],
-        context=dict(row["context"] or {}),
+        context=dict(row.get("context") or {}),  # not read for earlier contacts
     )
 
 
@@ -408,6 +454,14 @@ def _message_row(m: Message, seq: Any) -> dict[str, Any]:
         "metadata": m.metadata,
         "created_at": m.created_at,
     }
+
+
+def _numbered_row(m: Message) -> dict[str, Any]:
+    """The row for ``_INSERT_NEXT_MESSAGE``: the database numbers it in its conversation."""
+    row = _message_row(m, None)
+    del row["seq"]
+    row["seq_of"] = m.conversation_id
+    return row
 
 
 def _message(row: Any) -> Message:
