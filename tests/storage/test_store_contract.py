@@ -18,6 +18,7 @@ from samen.conversations.models import (
     Identity,
     Message,
     MessageId,
+    Priority,
     Sender,
     State,
     new_id,
@@ -213,3 +214,22 @@ async def test_that_earlier_contacts_can_be_listed_without_their_context(store):
     assert [c.context for c in contacts] == [{}, {}]
     assert contacts[1].topic == "outage"
     assert whole[1].context == {"bot": {"flow": "x"}}
+
+
+async def test_that_a_save_of_a_conversation_someone_saved_since_it_was_read_writes_nothing(store):
+    conversation = await a_conversation(store, await a_customer(store))
+    async with store.reading() as tx:
+        mine = await tx.get_conversation(conversation.id)
+        theirs = await tx.get_conversation(conversation.id)
+    theirs.topic = "outage"
+    async with store.transaction() as tx:
+        assert await tx.save_conversation_if_unchanged(theirs)
+    mine.topic = "billing"
+    async with store.transaction() as tx:
+        assert not await tx.save_conversation_if_unchanged(mine)
+        current = await tx.get_conversation(conversation.id, for_update=True)
+        current.priority = Priority.HIGH
+        await tx.save_conversation(current)
+    async with store.reading() as tx:
+        stored = await tx.get_conversation(conversation.id)
+    assert (stored.topic, stored.priority, stored.revision) == ("outage", Priority.HIGH, 2)

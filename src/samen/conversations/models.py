@@ -90,6 +90,8 @@ class Conversation:
     route: dict[str, Any] | None = None
     topic: str | None = None
     context: dict[str, Any] = field(default_factory=dict)
+    # How many times it was saved: the store tells by it whether it changed since it was read.
+    revision: int = 0
 
     def move_to(self, target: State) -> None:
         """Change state, refusing what the state machine does not allow."""

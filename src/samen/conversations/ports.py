@@ -53,7 +53,17 @@ class Transaction(Protocol):
     async def get_conversation(
         self, conversation_id: ConversationId, *, for_update: bool = False
     ) -> Conversation | None: ...
-    async def save_conversation(self, conversation: Conversation) -> None: ...
+    async def save_conversation(self, conversation: Conversation) -> None:
+        """Write it back (read it ``for_update`` first) and raise its revision."""
+
+    async def save_conversation_if_unchanged(self, conversation: Conversation) -> bool:
+        """Write it back only if nobody saved it since it was read (its revision is the stored
+        one), and then hold it as ``for_update`` would; False, nothing written, otherwise::
+
+            if not await tx.save_conversation_if_unchanged(conversation):
+                conversation = await tx.get_conversation(conversation.id, for_update=True)
+        """
+
     async def list_conversations(
         self,
         *,

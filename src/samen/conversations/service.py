@@ -7,6 +7,7 @@ together; only then are realtime events published and replies delivered on the c
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import logging
@@ -35,7 +36,7 @@ from samen.conversations.models import (
 )
 from samen.conversations.ports import Outbox, Store, Transaction
 from samen.conversations.views import conversation_view, message_view
-from samen.errors import BadRequest, Conflict, NotFound, RateLimited
+from samen.errors import BadRequest, Conflict, IllegalTransition, NotFound, RateLimited
 from samen.realtime.ports import CONSOLE_CHANNEL, Broker, conversation_channel
 from samen.tenant import language_of
 
@@ -249,52 +250,76 @@ class ConversationService:
             log.exception("handler failed on message %s", message.id)
             outcome = Outcome(events=[("handler_failed", {"message_id": message.id})])
 
-        changes = await self._apply(conversation.id, message, outcome)
+        changes = await self._apply(conversation, message, outcome)
         return TurnResult(message, changes.messages, changes.conversation or conversation)
 
-    async def _apply(self, conversation_id: str, message: Message, outcome: Outcome) -> _Changes:
+    async def _apply(
+        self, conversation: Conversation, message: Message, outcome: Outcome
+    ) -> _Changes:
+        """Store what the handler decided about ``message``.
+
+        ``conversation`` is the one the turn was decided on. If nobody saved it since, the
+        outcome is written onto it without reading it again; if someone did (an agent claimed
+        it, another message's turn finished first), it is read again, locked, and the outcome
+        applied to what is there now, as every other change does.
+        """
         async with self.store.transaction() as tx:
-            conversation = await self._locked(tx, conversation_id)
+            try:
+                decided_on = dataclasses.replace(conversation)
+                changes, events = self._decided(decided_on, message, outcome)
+                saved = await tx.save_conversation_if_unchanged(decided_on)
+            except IllegalTransition:
+                saved = False  # refused on what may be an old copy: the current one decides
+            if not saved:
+                current = await self._locked(tx, conversation.id)
+                changes, events = self._decided(current, message, outcome)
+                await tx.save_conversation(current)
             if outcome.understanding is not None or outcome.language:
                 message.metadata["understanding"] = outcome.understanding
                 message.language = outcome.language or message.language
                 await tx.update_message_metadata(message)
-            changes = _Changes(conversation=conversation)
-            events = [self._event(conversation, kind, data) for kind, data in outcome.events]
-            if outcome.route is not None:
-                conversation.route = outcome.route
-                events.append(self._event(conversation, "routed", outcome.route))
-            if outcome.language:
-                conversation.language = outcome.language
-            if outcome.topic:
-                conversation.topic = outcome.topic
-            if outcome.priority is not None:
-                conversation.priority = outcome.priority
-            if outcome.context is not None:
-                conversation.context = outcome.context
-            if outcome.state is not None and outcome.state is not conversation.state:
-                conversation.transition(outcome.state, outcome.queue, self.clock.now())
-                events.append(
-                    self._event(
-                        conversation,
-                        "state_changed",
-                        {"state": str(conversation.state), "queue": conversation.queue},
-                    )
-                )
-                changes.state_changed = True
-            elif outcome.queue and outcome.queue != conversation.queue:
-                conversation.queue = outcome.queue
-                changes.state_changed = True
             await tx.add_events(events)
-            changes.messages = [
-                self._reply_message(conversation, reply, message) for reply in outcome.replies
-            ]
             await tx.add_messages(changes.messages)
-            conversation.updated_at = self.clock.now()
-            await tx.save_conversation(conversation)
         await self._announce(changes)
-        await self._deliver(conversation, changes.messages)
+        await self._deliver(changes.conversation or conversation, changes.messages)
         return changes
+
+    def _decided(
+        self, conversation: Conversation, message: Message, outcome: Outcome
+    ) -> tuple[_Changes, list[Event]]:
+        """The outcome applied to ``conversation`` (changed in place): the replies to store and
+        the events to log. Refuses an illegal state change (``IllegalTransition``)."""
+        changes = _Changes(conversation=conversation)
+        events = [self._event(conversation, kind, data) for kind, data in outcome.events]
+        if outcome.route is not None:
+            conversation.route = outcome.route
+            events.append(self._event(conversation, "routed", outcome.route))
+        if outcome.language:
+            conversation.language = outcome.language
+        if outcome.topic:
+            conversation.topic = outcome.topic
+        if outcome.priority is not None:
+            conversation.priority = outcome.priority
+        if outcome.context is not None:
+            conversation.context = outcome.context
+        if outcome.state is not None and outcome.state is not conversation.state:
+            conversation.transition(outcome.state, outcome.queue, self.clock.now())
+            events.append(
+                self._event(
+                    conversation,
+                    "state_changed",
+                    {"state": str(conversation.state), "queue": conversation.queue},
+                )
+            )
+            changes.state_changed = True
+        elif outcome.queue and outcome.queue != conversation.queue:
+            conversation.queue = outcome.queue
+            changes.state_changed = True
+        changes.messages = [
+            self._reply_message(conversation, reply, message) for reply in outcome.replies
+        ]
+        conversation.updated_at = self.clock.now()
+        return changes, events
 
     # what people do -------------------------------------------------------------------------
     async def post(

@@ -47,7 +47,14 @@ _CONTACTS = (
     .order_by(t.conversations.c.created_at.desc())
     .limit(bindparam("most"))
 )
-_UPDATE_CONVERSATION = update(t.conversations).where(t.conversations.c.id == bindparam("wanted_id"))
+_SAVE_CONVERSATION = (
+    update(t.conversations)
+    .where(t.conversations.c.id == bindparam("wanted_id"))
+    .values(revision=t.conversations.c.revision + 1)
+)
+_SAVE_CONVERSATION_IF_UNCHANGED = _SAVE_CONVERSATION.where(
+    t.conversations.c.revision == bindparam("seen_revision")
+)
 _UPDATE_MESSAGE = update(t.messages).where(t.messages.c.id == bindparam("wanted_id"))
 _LATEST_MESSAGES = (
     select(t.messages)
@@ -159,9 +166,17 @@ class SqlTransaction:
         return _conversation(row._mapping) if row else None
 
     async def save_conversation(self, conversation: Conversation) -> None:
-        values = _conversation_row(conversation)
-        values["wanted_id"] = values.pop("id")
-        await self.conn.execute(_UPDATE_CONVERSATION, values)
+        await self.conn.execute(_SAVE_CONVERSATION, _saved_row(conversation))
+        conversation.revision += 1
+
+    async def save_conversation_if_unchanged(self, conversation: Conversation) -> bool:
+        values = _saved_row(conversation)
+        values["seen_revision"] = conversation.revision
+        # On PostgreSQL the update locks the row when it matches, as SELECT … FOR UPDATE would.
+        saved = (await self.conn.execute(_SAVE_CONVERSATION_IF_UNCHANGED, values)).rowcount == 1
+        if saved:
+            conversation.revision += 1
+        return saved
 
     async def list_conversations(
         self,
@@ -412,7 +427,16 @@ def _conversation_row(c: Conversation) -> dict[str, Any]:
         "updated_at": c.updated_at,
         "queued_at": c.queued_at,
         "closed_at": c.closed_at,
+        "revision": c.revision,
     }
+
+
+def _saved_row(c: Conversation) -> dict[str, Any]:
+    """The values a save writes; the database raises the revision itself."""
+    values = _conversation_row(c)
+    values["wanted_id"] = values.pop("id")
+    del values["revision"]
+    return values
 
 
 def _conversation(row: Any) -> Conversation:
@@ -436,6 +460,7 @@ def _conversation(row: Any) -> Conversation:
         outcome=row["outcome"],
         route=row["route"],
         context=dict(row.get("context") or {}),  # not read for earlier contacts
+        revision=row["revision"],
     )
 
 

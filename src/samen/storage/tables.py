@@ -92,6 +92,9 @@ conversations = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("queued_at", UtcDateTime),
     Column("closed_at", UtcDateTime),
+    # Raised by every save (migration 0006): a write that read revision 4 and finds 5 knows
+    # someone else saved the conversation in between.
+    Column("revision", Integer, nullable=False, default=0, server_default="0"),
     Index("ix_conversations_customer", "customer_id", "created_at"),
     Index("ix_conversations_state_queue", "state", "queue"),
 )
