@@ -233,3 +233,32 @@ async def test_that_a_save_of_a_conversation_someone_saved_since_it_was_read_wri
     async with store.reading() as tx:
         stored = await tx.get_conversation(conversation.id)
     assert (stored.topic, stored.priority, stored.revision) == ("outage", Priority.HIGH, 2)
+
+
+@pytest.mark.parametrize("for_update", [False, True])
+async def test_that_a_conversation_is_read_with_its_customer_and_every_identity(store, for_update):
+    known = await a_customer(store, Identity("email", "anna@example.nl"))
+    async with store.transaction() as tx:
+        await tx.add_identity(known.id, Identity("phone", "+31612345678"))
+    with_identities = await a_conversation(store, known, context={"bot": {}})
+    without = await a_conversation(store, await a_customer(store))
+    async with store.transaction() as tx:
+        conversation, customer = await tx.get_conversation_and_customer(
+            with_identities.id, for_update=for_update
+        )
+        _, nobody = await tx.get_conversation_and_customer(without.id, for_update=for_update)
+        missing = await tx.get_conversation_and_customer(ConversationId("nope"))
+    assert conversation == with_identities
+    assert customer == await _customer(store, known.id)
+    assert customer.identities == [
+        Identity("email", "anna@example.nl"),
+        Identity("phone", "+31612345678"),
+    ]
+    assert (nobody.identities, nobody.profile, missing) == ([], {"tier": "gold"}, None)
+
+
+async def _customer(store: SqlStore, customer_id: CustomerId) -> Customer:
+    async with store.reading() as tx:
+        customer = await tx.get_customer(customer_id)
+    assert customer is not None
+    return customer

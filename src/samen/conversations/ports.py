@@ -53,6 +53,12 @@ class Transaction(Protocol):
     async def get_conversation(
         self, conversation_id: ConversationId, *, for_update: bool = False
     ) -> Conversation | None: ...
+    async def get_conversation_and_customer(
+        self, conversation_id: ConversationId, *, for_update: bool = False
+    ) -> tuple[Conversation, Customer] | None:
+        """The conversation with its customer, in one read (``for_update`` locks the
+        conversation only)."""
+
     async def save_conversation(self, conversation: Conversation) -> None:
         """Write it back (read it ``for_update`` first) and raise its revision."""
 

@@ -195,13 +195,15 @@ class ConversationService:
         """
         text = _clean(text)
         async with self.store.transaction() as tx:
-            conversation = await tx.get_conversation(
+            found = await tx.get_conversation_and_customer(
                 ConversationId(conversation_id), for_update=True
             )
+            conversation, customer = found if found is not None else (None, None)
             if token is not None:
                 conversation = _opened_by(conversation, token)
             elif conversation is None:
                 raise NotFound("conversation_not_found", "No such conversation.")
+            assert customer is not None
             await self._limit.hit(conversation_id)
             message = Message(
                 id=MessageId(new_id()),
@@ -228,13 +230,11 @@ class ConversationService:
                 await tx.save_conversation(conversation)
         # What the handler needs to know, read after the commit without holding the writer.
         async with self.store.reading() as tx:
-            customer = await tx.get_customer(conversation.customer_id)
             history = await tx.list_messages(conversation.id, limit=50)
             others = await tx.list_conversations(
                 customer_id=conversation.customer_id, limit=50, with_context=False
             )
         await self._announce(_Changes([message], conversation, state_changed=reopened))
-        assert customer is not None
         turn = Turn(
             conversation,
             customer,

@@ -39,6 +39,24 @@ _CUSTOMER = (
 )
 _CONVERSATION = select(t.conversations).where(t.conversations.c.id == bindparam("wanted_id"))
 _CONVERSATION_FOR_UPDATE = _CONVERSATION.with_for_update()
+# A conversation with its customer and their identities (a row per identity, at least one).
+_CONVERSATION_AND_CUSTOMER = (
+    select(
+        t.conversations,
+        t.customers.c.name.label("customer_name"),
+        t.customers.c.profile.label("customer_profile"),
+        t.customers.c.created_at.label("customer_created_at"),
+        t.identities.c.kind.label("identity_kind"),
+        t.identities.c.value.label("identity_value"),
+    )
+    .join(t.customers, t.customers.c.id == t.conversations.c.customer_id)
+    .outerjoin(t.identities, t.identities.c.customer_id == t.customers.c.id)
+    .where(t.conversations.c.id == bindparam("wanted_id"))
+    .order_by(t.identities.c.id)
+)
+_CONVERSATION_AND_CUSTOMER_FOR_UPDATE = _CONVERSATION_AND_CUSTOMER.with_for_update(
+    of=t.conversations
+)
 # A customer's conversations as earlier contacts: without the context, the largest column and
 # one a routing decision about another conversation never reads.
 _CONTACTS = (
@@ -164,6 +182,28 @@ class SqlTransaction:
         query = _CONVERSATION_FOR_UPDATE if locking else _CONVERSATION
         row = (await self.conn.execute(query, {"wanted_id": conversation_id})).first()
         return _conversation(row._mapping) if row else None
+
+    async def get_conversation_and_customer(
+        self, conversation_id: ConversationId, *, for_update: bool = False
+    ) -> tuple[Conversation, Customer] | None:
+        locking = for_update and self.conn.dialect.name == "postgresql"
+        query = _CONVERSATION_AND_CUSTOMER_FOR_UPDATE if locking else _CONVERSATION_AND_CUSTOMER
+        rows = [r._mapping for r in await self.conn.execute(query, {"wanted_id": conversation_id})]
+        if not rows:
+            return None
+        row = rows[0]
+        customer = Customer(
+            id=CustomerId(row["customer_id"]),
+            name=row["customer_name"],
+            identities=[
+                Identity(r["identity_kind"], r["identity_value"])
+                for r in rows
+                if r["identity_kind"] is not None
+            ],
+            created_at=row["customer_created_at"],
+            profile=dict(row["customer_profile"] or {}),
+        )
+        return _conversation(row), customer
 
     async def save_conversation(self, conversation: Conversation) -> None:
         await self.conn.execute(_SAVE_CONVERSATION, _saved_row(conversation))
