@@ -85,7 +85,9 @@ class Transaction(Protocol):
         context empty instead of reading it: a customer's earlier contacts, as routing sees them.
         """
 
-    async def queue_statistics(self, queue: str, closed_since: datetime) -> QueueStatistics: ...
+    async def queue_statistics(self, queue: str, closed_since: datetime | None) -> QueueStatistics:
+        """With ``closed_since`` None, only what waits: ``handled`` is left empty, unread."""
+
     async def add_reference(self, conversation_id: ConversationId, kind: str, value: str) -> None:
         """Remember a channel's own handle for a conversation (a Message-ID, a CallSid)."""
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from samen.clock import Clock
 from samen.conversations.ports import Store
 
 DEFAULT_HANDLING_MINUTES = 6.0
+# The median handling time covers two weeks of closed conversations; one more closing in the
+# meantime barely moves it, so it is read again after this long rather than at every hand-over
+# (the heavier of a hand-over's two queue reads). What waits is counted every time.
+HANDLING_REMEMBERED = timedelta(seconds=10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,17 +38,21 @@ class QueueEstimator:
         self.clock = clock
         self.capacities = capacities
         self.available: dict[str, int] = {}  # filled by the people side (presence)
+        self._handling: dict[str, tuple[datetime, float]] = {}  # queue: (read at, median)
 
     async def figures(self, queue: str) -> QueueFigures:
         now = self.clock.now()
+        remembered = self._handling.get(queue)
+        fresh = remembered is not None and timedelta(0) <= now - remembered[0] < HANDLING_REMEMBERED
         async with self.store.reading() as tx:
-            stats = await tx.queue_statistics(queue, closed_since=now - timedelta(days=14))
-        durations = [
-            (closed - queued).total_seconds() / 60
-            for queued, closed in stats.handled
-            if closed > queued
-        ]
-        median = statistics.median(durations) if len(durations) >= 3 else DEFAULT_HANDLING_MINUTES
+            stats = await tx.queue_statistics(
+                queue, closed_since=None if fresh else now - timedelta(days=14)
+            )
+        if remembered is not None and fresh:
+            median = remembered[1]
+        else:
+            median = _median_minutes(stats.handled)
+            self._handling[queue] = (now, median)
         agents = max(1, self.available.get(queue, 1))
         oldest = (
             (now - stats.oldest_queued_at).total_seconds() / 60 if stats.oldest_queued_at else 0.0
@@ -59,3 +67,11 @@ class QueueEstimator:
             expected_wait_minutes=expected,
             over_capacity=stats.waiting >= self.capacities.get(queue, 10_000),
         )
+
+
+def _median_minutes(handled: list[tuple[datetime, datetime]]) -> float:
+    """The median minutes from queued to closed; the default until there are three."""
+    durations = [
+        (closed - queued).total_seconds() / 60 for queued, closed in handled if closed > queued
+    ]
+    return statistics.median(durations) if len(durations) >= 3 else DEFAULT_HANDLING_MINUTES

@@ -87,6 +87,24 @@ _MESSAGE_BY_CLIENT_ID = select(t.messages).where(
     )
 )
 _INSERT_EVENTS = insert(t.events)
+_QUEUE_WAITING = select(func.count(), func.min(t.conversations.c.queued_at)).where(
+    and_(
+        t.conversations.c.state == str(State.QUEUED),
+        t.conversations.c.queue == bindparam("wanted_queue"),
+    )
+)
+_QUEUE_HANDLED = (
+    select(t.conversations.c.queued_at, t.conversations.c.closed_at)
+    .where(
+        and_(
+            t.conversations.c.state == str(State.CLOSED),
+            t.conversations.c.queue == bindparam("wanted_queue"),
+            t.conversations.c.created_at >= bindparam("wanted_since"),
+        )
+    )
+    .order_by(t.conversations.c.created_at.desc())
+    .limit(200)
+)
 
 
 _Insert = TypeVar("_Insert", bound=Insert)
@@ -249,22 +267,12 @@ class SqlTransaction:
         query = query.order_by(c.created_at.desc()).limit(limit)
         return [_conversation(row._mapping) for row in await self.conn.execute(query)]
 
-    async def queue_statistics(self, queue: str, closed_since: datetime) -> QueueStatistics:
-        c = t.conversations.c
-        waiting, oldest = (
-            await self.conn.execute(
-                select(func.count(), func.min(c.queued_at)).where(
-                    and_(c.state == str(State.QUEUED), c.queue == queue)
-                )
-            )
-        ).one()
+    async def queue_statistics(self, queue: str, closed_since: datetime | None) -> QueueStatistics:
+        waiting, oldest = (await self.conn.execute(_QUEUE_WAITING, {"wanted_queue": queue})).one()
+        if closed_since is None:
+            return QueueStatistics(waiting=int(waiting or 0), oldest_queued_at=oldest)
         handled = await self.conn.execute(
-            select(c.queued_at, c.closed_at)
-            .where(
-                and_(c.state == str(State.CLOSED), c.queue == queue, c.created_at >= closed_since)
-            )
-            .order_by(c.created_at.desc())
-            .limit(200)
+            _QUEUE_HANDLED, {"wanted_queue": queue, "wanted_since": closed_since}
         )
         return QueueStatistics(
             waiting=int(waiting or 0),
