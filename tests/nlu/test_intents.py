@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 from samen.clock import SystemClock
@@ -142,3 +143,9 @@ def test_that_examples_given_for_calibration_also_teach_the_final_model(small_da
     vocabulary = classifier._words.vocabulary_
     assert "klantenservice" in vocabulary and "koning" in vocabulary
     assert "xylofoonles" not in vocabulary and "music_lessons" not in classifier.classes
+
+
+def test_that_the_model_reads_chat_shorthand_as_the_words_it_stands_for(model, encoder):
+    shorthand = model.classifier.embed(["mn ww werkt nie"])
+    written_out = encoder.encode(["mijn wachtwoord werkt niet"])
+    assert np.allclose(shorthand, written_out, atol=1e-6)

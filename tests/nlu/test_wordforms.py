@@ -2,7 +2,7 @@
 
 import pytest
 
-from samen.nlu.wordforms import lemma_ngrams, lemmas
+from samen.nlu.wordforms import lemma_ngrams, lemmas, spelled_out
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,14 @@ def test_that_te_between_a_particle_and_a_non_verb_joins_nothing():
 @pytest.mark.parametrize("word", ["yo", "hoii", "hallootjes"])
 def test_that_informal_greetings_count_as_hallo(word):
     assert lemmas(word) == ["hallo"]
+
+
+def test_that_chat_shorthand_is_written_out_for_the_sentence_encoder():
+    assert spelled_out("mn ww werkt nie, kun je m'n Abbo ff checken pls") == (
+        "mijn wachtwoord werkt niet, kun je mijn abonnement even checken please"
+    )
+
+
+@pytest.mark.parametrize("text", ["k weet het niet", "info over tv", "hoi, da's t", "Hi there"])
+def test_that_shorthand_which_is_also_a_word_or_a_greeting_stays_as_written(text):
+    assert spelled_out(text) == text

@@ -30,7 +30,7 @@ from samen.nlu.embeddings import Encoder
 from samen.nlu.kernel import RbfMap
 from samen.nlu.models import OUT_OF_SCOPE, IntentScore
 from samen.nlu.tfidf import tfidf
-from samen.nlu.wordforms import lemma, lemma_ngrams, warm_up
+from samen.nlu.wordforms import lemma, lemma_ngrams, spelled_out, warm_up
 
 Progress = Callable[[str, float], None]
 
@@ -91,6 +91,10 @@ class IntentClassifier:
         if self._lemmas is not None:
             warm_up()
 
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """The sentence vectors the model reads: of each text with its chat shorthand written out."""
+        return self.encoder.encode([spelled_out(text) for text in texts])
+
     # training --------------------------------------------------------------------------------
     def fit(
         self,
@@ -103,12 +107,12 @@ class IntentClassifier:
         """Learn from examples; calibrate on ``tune`` if given, else on cross-validation folds."""
         report = progress or (lambda _step, _fraction: None)
         report("embedding", 0.0)
-        vectors = self.encoder.encode(texts)
+        vectors = self.embed(texts)
         y = np.asarray(labels)
         report("calibrating", 0.2)
         if tune is not None:
             self._fit_once(texts, vectors, y)
-            tune_vectors = self.encoder.encode(tune[0])
+            tune_vectors = self.embed(tune[0])
             held_scores = self._decisions(tune[0], tune_vectors)
             self.calibration = calibrate(
                 held_scores, np.asarray(tune[1]), self.classes, self.config
@@ -224,7 +228,7 @@ class IntentClassifier:
 
     def probabilities(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
         if vectors is None:
-            vectors = self.encoder.encode(texts)
+            vectors = self.embed(texts)
         return softmax(self._decisions(texts, vectors), self.calibration.temperature)
 
     def rank(

@@ -71,7 +71,7 @@ class Understanding:
         """Parse a batch: the sentence encoder and classifier run once for all of them."""
         model = self.model
         contexts = contexts or [None] * len(texts)
-        vectors = model.classifier.encoder.encode(texts)
+        vectors = model.classifier.embed(texts)
         ranked = model.classifier.rank(texts, vectors)
         return [
             self._result(model, text, context or ParseContext(), best, ranking, vector)

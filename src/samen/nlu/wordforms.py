@@ -38,6 +38,26 @@ SHORTHAND = {
     "mogguh": "goedemorgen", "môgge": "goedemorgen", "mogge": "goedemorgen",
 }  # fmt: skip
 
+# Chat shorthand the sentence encoder never learned, spelled out before a text is embedded
+# ("mn ww werkt nie" reads as "mijn wachtwoord werkt niet"). Only shorthand that is no word of
+# its own in Dutch or English: "k", "t", "da", "info" and greetings stay as written.
+ENCODER_SPELLING = {
+    key: SHORTHAND[key]
+    for key in (
+        "mn", "m'n", "zn", "z'n", "ff", "effe", "efkes", "evt", "nie", "nt", "ns", "wnr",
+        "aub", "ajb", "svp", "pls", "plz", "plis", "thx", "tnx", "thnx", "idd", "nr", "nmr",
+        "nummr", "teevee", "wiefie", "ww", "pw", "abbo", "abo", "dankuwel", "dankjewel",
+        "dankje",
+    )
+}  # fmt: skip
+_SHORTHAND_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+
+
+def spelled_out(text: str) -> str:
+    """``text`` with the chat shorthand of ``ENCODER_SPELLING`` written out in full."""
+    return _SHORTHAND_WORD.sub(lambda m: ENCODER_SPELLING.get(m.group(0).lower(), m.group(0)), text)
+
+
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|'[st]\b|\d+", re.UNICODE)
 _LANGUAGES = ("nl", "en")
 # Dictionary lookup, then rules and compound splitting for words the dictionary lacks: about
