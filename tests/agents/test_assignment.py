@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from samen.agents.assignment import Assigner
 from samen.agents.models import Presence
 from samen.conversations.models import Priority, State
 
@@ -96,3 +103,64 @@ async def test_that_presence_tells_the_wait_estimate_how_many_people_are_here(ag
     await agents.desk.set_presence(noor, Presence.AVAILABLE)
     counts = await agents.assigner.refresh()
     assert counts == {"billing": 2, "tech": 0, "care": 1, "sales": 1}
+
+
+class GatedPeople:
+    """The real people store, holding each question of who is here until it is let through."""
+
+    def __init__(self, people: object) -> None:
+        self.people = people
+        self.asked = 0
+        self._let_through = asyncio.Semaphore(0)
+        self._was_asked = asyncio.Event()
+
+    async def list_users(self, *, available_since: datetime) -> list:
+        self.asked += 1
+        self._was_asked.set()
+        await self._let_through.acquire()
+        return await self.people.list_users(available_since=available_since)  # type: ignore[attr-defined]
+
+    async def load(self) -> dict[str, int]:
+        return await self.people.load()  # type: ignore[attr-defined]
+
+    def let_through(self) -> None:
+        self._let_through.release()
+
+    async def asked_times(self, times: int) -> None:
+        while self.asked < times:
+            self._was_asked.clear()
+            await self._was_asked.wait()
+
+
+class QueuedBroker:
+    """A broker whose one subscription reads from a queue the test can see."""
+
+    def __init__(self) -> None:
+        self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    @asynccontextmanager
+    async def subscribe(self, *channels: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:
+        async def events() -> AsyncIterator[dict[str, Any]]:
+            while True:
+                yield await self.events.get()
+
+        yield events()
+
+
+async def test_that_a_burst_of_console_events_costs_one_sweep(agents, clock):
+    broker, people = QueuedBroker(), GatedPeople(agents.people)
+    assigner = Assigner(agents.desk, people, broker, clock)  # type: ignore[arg-type]
+    waiting = {"type": "conversation", "conversation": {"state": "queued"}}
+    await assigner.start()
+    try:
+        broker.events.put_nowait(waiting)
+        await people.asked_times(1)  # that sweep waits
+        for _ in range(5):  # meanwhile five hand-overs
+            broker.events.put_nowait(waiting)
+        people.let_through()
+        await people.asked_times(2)
+        assert broker.events.empty()  # the second sweep is for all five
+    finally:
+        for _ in range(10):
+            people.let_through()
+        await assigner.stop()
