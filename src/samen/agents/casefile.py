@@ -150,6 +150,7 @@ def _timeline(
                 "kind": m.metadata.get("kind"), "intent": understood.get("intent"),
                 "ranking": (understood.get("ranking") or [])[:5], "correction": m.metadata.get("correction"),
                 "sources": m.metadata.get("sources") or ([source] if source else []),
+                "recording": (m.metadata.get("voicemail") or {}).get("recording"),
             })  # fmt: skip
     for e in events:
         if e.kind in SHOWN_EVENTS and e.conversation_id in channels:

@@ -19,6 +19,7 @@ from samen.conversations.ports import Transaction
 
 if TYPE_CHECKING:
     from samen.bootstrap import Container
+    from samen.channels.voice.ports import Voicemails
     from samen.channels.voice.speech import Transcriber
     from samen.channels.voice.synthesis import Synthesizer
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 class VoiceChannel:
     calls: VoiceCalls
     default_language: str
+    voicemails: Voicemails  # every uploaded recording, stored before it is decoded
     auth_token: str | None = None
     public_url: str | None = None
     transcriber: Transcriber | None = None
@@ -77,6 +79,7 @@ def attach_voice(container: Container) -> VoiceChannel | None:
     from samen.channels.voice.speech import WhisperTranscriber
     from samen.channels.voice.synthesis import EspeakSynthesizer
     from samen.errors import ConfigError
+    from samen.storage.voicemails import SqlVoicemails
 
     brain = container.extras.get("brain")
     tenant = container.tenant
@@ -91,6 +94,7 @@ def attach_voice(container: Container) -> VoiceChannel | None:
     channel = VoiceChannel(
         calls=VoiceCalls(container.conversations, texts, tenant, brain),
         default_language=tenant.default_language,
+        voicemails=SqlVoicemails(container.store),
         auth_token=settings.twilio_auth_token,
         public_url=settings.public_url,
         transcriber=WhisperTranscriber(

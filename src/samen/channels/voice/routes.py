@@ -69,7 +69,7 @@ async def voicemail(
     channel = twilio.voice_channel(request)
     data = await audio.read()
     conversation, transcript = await take_voicemail(
-        channel, data, audio.filename or "voicemail.wav", caller, language
+        channel, data, audio.filename or "voicemail.wav", caller, language, audio.content_type or ""
     )
     return {
         "conversation": conversation_view(conversation),

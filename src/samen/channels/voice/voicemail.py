@@ -1,15 +1,24 @@
 """Voicemail: an uploaded recording is transcribed into a conversation for a person.
 
-The caller is not on the line, so the bot does not answer; the message is understood and
-routed like any other (``NO_AUTOMATIC_ANSWER``), and lands in the right queue for a call back.
+    upload → stored as received (committed) → decoded → transcribed → conversation
+           → the recording marked ``taken`` with its conversation and message
+
+The recording is stored before anything else happens to it, so an agent calling back can listen
+to what was said, and an upload that cannot be read is kept (``unreadable``, with why) while the
+caller is told so. The caller is not on the line, so the bot does not answer; the message is
+understood and routed like any other (``NO_AUTOMATIC_ANSWER``), and lands in the right queue for
+a call back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
+import re
 import shutil
 import uuid
+import wave
 from typing import Any
 
 import numpy as np
@@ -17,6 +26,7 @@ import numpy as np
 from samen.channels.identity import normalise_phone
 from samen.channels.voice.adapter import VoiceChannel
 from samen.channels.voice.audio import has_sound, resample, ulaw_decode
+from samen.channels.voice.ports import Recording
 from samen.channels.voice.synthesis import read_wav
 from samen.conversations.handler import NO_AUTOMATIC_ANSWER
 from samen.conversations.models import Conversation, Identity
@@ -29,11 +39,47 @@ UNHEARD = {"nl": "[Voicemail zonder verstaanbare tekst]", "en": "[Voicemail with
 
 
 async def take_voicemail(
-    channel: VoiceChannel, audio: bytes, filename: str, caller: str, language: str
+    channel: VoiceChannel,
+    audio: bytes,
+    filename: str,
+    caller: str,
+    language: str,
+    content_type: str = "",
 ) -> tuple[Conversation, str]:
     """Store the voicemail for a call back; returns its conversation and the words heard ("" if
-    none). One in which nothing could be heard is stored all the same, saying why."""
-    samples = await decode(audio, filename)
+    none). One in which nothing could be heard is stored all the same, saying why; one that
+    cannot be read at all is kept as ``unreadable`` and refused with a ``BadRequest``."""
+    conversations = channel.calls.conversations
+    recording = Recording.received(
+        audio,
+        filename,
+        content_type or "application/octet-stream",
+        conversations.clock.now(),
+        caller=caller,
+        language=language,
+    )
+    await channel.voicemails.add(recording)  # errors here reach the caller, who can send again
+    try:
+        samples = await decode(audio, filename)
+    except BadRequest as exc:
+        recording.status, recording.error = "unreadable", exc.message
+        await channel.voicemails.update(recording)
+        # The caller learns the recording was kept all the same, and under which id.
+        raise BadRequest(exc.code, exc.message, **exc.fields, voicemail=recording.id) from exc
+    try:
+        conversation, heard = await _into_conversation(channel, recording, samples)
+    except Exception as exc:  # stays "received", with why: the recording itself is safe
+        recording.error = f"{type(exc).__name__}: {exc}"
+        await channel.voicemails.update(recording)
+        raise
+    await channel.voicemails.update(recording)
+    return conversation, heard
+
+
+async def _into_conversation(
+    channel: VoiceChannel, recording: Recording, samples: np.ndarray
+) -> tuple[Conversation, str]:
+    caller, language = recording.caller, recording.language
     heard, unheard = await _words(channel, samples, language)
     phone = normalise_phone(caller) if caller else None
     conversations = channel.calls.conversations
@@ -44,7 +90,11 @@ async def take_voicemail(
         references=[("voicemail", uuid.uuid4().hex)],
         greet=False,
     )
-    about: dict[str, Any] = {"seconds": round(len(samples) / 16000, 1), "caller": phone or caller}
+    about: dict[str, Any] = {
+        "seconds": round(len(samples) / 16000, 1),
+        "caller": phone or caller,
+        "recording": recording.id,  # the audio, for an agent to listen to
+    }
     if unheard:
         about["unheard"] = unheard
     if len(heard) > MAX_MESSAGE_CHARS:  # a long message is read up to the limit, kept whole here
@@ -57,6 +107,8 @@ async def take_voicemail(
             "voicemail": about,
         },
     )
+    recording.status = "taken"
+    recording.conversation_id, recording.message_id = result.conversation.id, result.message.id
     return result.conversation, heard
 
 
@@ -71,6 +123,9 @@ async def _words(channel: VoiceChannel, samples: np.ndarray, language: str) -> t
     except MissingDependency as exc:  # the voice extra is not installed; the recording counts
         log.warning("voicemail not transcribed: %s", exc.message)
         return "", exc.message
+    except Exception:  # the recording is stored: a person listens to it instead
+        log.exception("voicemail not transcribed")
+        return "", "The speech-to-text failed on this recording."
     heard = without_controls(transcript.text).strip()
     return heard, "" if heard else "The speech-to-text heard no words."
 
@@ -106,3 +161,26 @@ async def _with_sox(audio: bytes, filename: str) -> np.ndarray:
     if process.returncode != 0 or not out:
         raise BadRequest("unsupported_audio", "This recording could not be read.")
     return np.frombuffer(out, dtype="<i2").astype(np.float32) / 32768.0
+
+
+_AUDIO_TYPE = re.compile(r"audio/[a-z0-9.+-]{1,60}")
+
+
+def playable(recording: Recording) -> tuple[bytes, str]:
+    """The recording as a browser can play it, and a content type safe to serve: raw μ-law
+    becomes a 16-bit WAV; a claimed type is only believed if it is an audio type (the uploader
+    chose it, and an agent's browser opens it on Samen's own origin)."""
+    audio, claimed = recording.audio, recording.content_type.split(";")[0].strip().lower()
+    if audio[:4] == b"RIFF":
+        return audio, "audio/wav"
+    if recording.filename.lower().endswith((".ulaw", ".mulaw", ".ul")):
+        out = io.BytesIO()
+        with wave.open(out, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(8000)
+            wav.writeframes(ulaw_decode(audio).astype("<i2").tobytes())
+        return out.getvalue(), "audio/wav"
+    if _AUDIO_TYPE.fullmatch(claimed):
+        return audio, claimed
+    return audio, "application/octet-stream"

@@ -13,9 +13,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from samen.agents.models import User
+from samen.channels.voice.voicemail import playable
 from samen.conversations.models import State
 from samen.conversations.views import conversation_view, message_view
-from samen.errors import BadRequest
+from samen.errors import BadRequest, NotFound
 from samen.web.agentauth import agents_of, api_user
 
 router = APIRouter(prefix="/api/v1/agent", tags=["agent"])
@@ -228,6 +229,37 @@ async def run_action(
 async def typing(conversation_id: str, body: TypingIn, request: Request, user: Agent) -> Response:
     await agents_of(request).desk.typing(user, conversation_id, body.typing)
     return Response(status_code=204)
+
+
+@router.get(
+    "/voicemails/{recording_id}/audio",
+    response_class=Response,
+    summary="Listen to a voicemail recording (its id is in the message's metadata.voicemail)",
+    responses={200: {"content": {"audio/wav": {}}, "description": "The recording."}},
+)
+async def voicemail_audio(recording_id: str, request: Request, user: Agent) -> Response:
+    channel = request.app.state.container.extras.get("voice")
+    recording = await channel.voicemails.get(recording_id) if channel else None
+    # Whoever may not read its conversation is told it does not exist: an id reveals nothing.
+    # One never put in a conversation (unreadable) is for supervisors, who see everything.
+    if recording is None or (recording.conversation_id is None and not user.oversees):
+        raise NotFound("voicemail_not_found", "No such voicemail.")
+    if recording.conversation_id is not None:
+        try:
+            await agents_of(request).desk.get(user, recording.conversation_id)
+        except NotFound:
+            raise NotFound("voicemail_not_found", "No such voicemail.") from None
+    audio, media_type = playable(recording)
+    suffix = ".wav" if media_type == "audio/wav" else ""
+    return Response(
+        audio,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'inline; filename="voicemail-{recording.id}{suffix}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 def correction_view(c: Any) -> dict[str, Any]:
