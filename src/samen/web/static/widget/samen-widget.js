@@ -18,10 +18,10 @@
     (script ? new URL(script.src, location.href).origin : location.origin);
   var locale = (script && script.getAttribute("data-locale")) || document.documentElement.lang || "nl";
   var lang = locale.slice(0, 2).toLowerCase() === "en" ? "en" : "nl";
-  // The server refuses a locale in a language it does not speak (or shaped unlike "en-GB"): a
-  // page in another language starts the conversation in the widget's own.
-  var sentLocale = /^[a-z]{2}([-_][a-z]{2})?$/i.test(locale) &&
-    locale.slice(0, 2).toLowerCase() === lang ? locale : lang;
+  // The page's own locale goes to the server, which starts a conversation in a language it does
+  // not speak in the tenant's default and keeps what was asked for the agents; one shaped
+  // unlike "en-GB" it would refuse, so the widget's own language goes instead.
+  var sentLocale = /^[a-z]{2}([-_][a-z]{2})?$/i.test(locale) ? locale : lang;
   var title = (script && script.getAttribute("data-title")) || "Klantenservice";
   var identityToken = (script && script.getAttribute("data-identity-token")) || null;
   var signedIn = subjectOf(identityToken);
