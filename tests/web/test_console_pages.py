@@ -64,9 +64,9 @@ def log_in(container):
     return go
 
 
-async def waiting_conversation(client: httpx.AsyncClient) -> str:
+async def waiting_conversation(client: httpx.AsyncClient, locale: str = "nl") -> str:
     started = (
-        await client.post("/api/v1/conversations", json={"channel": "web", "locale": "nl"})
+        await client.post("/api/v1/conversations", json={"channel": "web", "locale": locale})
     ).json()
     await client.post(
         f"/api/v1/conversations/{started['id']}/messages",
@@ -197,3 +197,14 @@ async def test_that_the_console_assets_are_served_from_samen_itself(browser, log
     assert "/static/console/htmx.min.js" in page
     assert not re.search(r'src="https?://', page)
     assert (await client.get("/static/console/htmx.min.js")).status_code == 200
+
+
+async def test_that_the_agent_sees_the_language_of_a_page_the_service_does_not_speak(
+    browser, log_in
+):
+    conversation_id = await waiting_conversation(browser(), locale="de-DE")
+    sanne = browser()
+    await log_in(sanne, "sanne")
+    page = await sanne.get(f"/console/conversations/{conversation_id}")
+    assert page.status_code == 200
+    assert "page in de-DE" in page.text
