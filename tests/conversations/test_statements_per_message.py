@@ -104,20 +104,20 @@ async def send(
     return dict(response.json())
 
 
-async def test_that_a_customer_message_answered_by_the_bot_costs_8_statements(client, container):
+async def test_that_a_customer_message_answered_by_the_bot_costs_7_statements(client, container):
     conversation_id, headers = await a_conversation(client)
     await send(client, conversation_id, headers, text="eerste")
     with statements(container.store.engine) as sent:
         answer = await send(client, conversation_id, headers, text="waar is mijn pakket")
     assert answer["replies"][0]["text"] == "echo: waar is mijn pakket"
-    assert len(sent) == 8, "\n".join(sent)
+    assert len(sent) == 7, "\n".join(sent)
 
 
-async def test_that_a_message_with_a_client_id_costs_8_statements(client, container):
+async def test_that_a_message_with_a_client_id_costs_7_statements(client, container):
     conversation_id, headers = await a_conversation(client)
     with statements(container.store.engine) as sent:
         await send(client, conversation_id, headers, text="waar is mijn pakket", client_id="w-1")
-    assert len(sent) == 8, "\n".join(sent)
+    assert len(sent) == 7, "\n".join(sent)
 
 
 async def test_that_a_resent_message_costs_4_statements_and_no_answer(client, container):
@@ -130,12 +130,12 @@ async def test_that_a_resent_message_costs_4_statements_and_no_answer(client, co
     assert len(sent) == 4, "\n".join(sent)
 
 
-async def test_that_a_hand_over_to_a_queue_costs_8_statements(client, container):
+async def test_that_a_hand_over_to_a_queue_costs_7_statements(client, container):
     conversation_id, headers = await a_conversation(client)
     with statements(container.store.engine) as sent:
         answer = await send(client, conversation_id, headers, text="ik wil een mens")
     assert answer["conversation"]["state"] == "queued"
-    assert len(sent) == 8, "\n".join(sent)
+    assert len(sent) == 7, "\n".join(sent)
 
 
 async def test_that_a_conversation_a_person_changed_while_the_bot_thought_keeps_that_change(

@@ -216,6 +216,39 @@ async def test_that_earlier_contacts_can_be_listed_without_their_context(store):
     assert whole[1].context == {"bot": {"flow": "x"}}
 
 
+async def test_that_history_and_contacts_are_read_together_as_they_are_read_apart(store):
+    customer = await a_customer(store)
+    conversation = await a_conversation(
+        store, customer, context={"bot": {"flow": "x"}}, topic="outage"
+    )
+    later = NOW + timedelta(hours=1)
+    newer = Conversation(ConversationId(new_id()), customer.id, "voice", State.BOT, later, later)
+    newer.transition(State.QUEUED, "billing", later)
+    newer.route = {"handler": "human", "queue": "billing"}
+    other = await a_conversation(store, await a_customer(store))
+    async with store.transaction() as tx:
+        await tx.add_conversation(newer)
+        for i in range(4):
+            await tx.add_message(
+                a_message(conversation, f"m{i}", NOW + timedelta(minutes=i), metadata={"n": i})
+            )
+        await tx.add_message(a_message(other, "someone else's"))
+    async with store.reading() as tx:
+        history, contacts = await tx.history_and_contacts(conversation.id, customer.id, limit=3)
+        apart = (
+            await tx.list_messages(conversation.id, limit=3),
+            await tx.list_conversations(customer_id=customer.id, limit=3, with_context=False),
+        )
+        nothing = await tx.history_and_contacts(ConversationId("none"), CustomerId("nobody"))
+    assert (history, contacts) == apart
+    assert [m.text for m in history] == ["m1", "m2", "m3"]
+    assert history[0].metadata == {"n": 1} and history[0].created_at.tzinfo is not None
+    assert [c.id for c in contacts] == [newer.id, conversation.id]
+    assert contacts[0].route == {"handler": "human", "queue": "billing"}
+    assert contacts[0].queued_at == later and contacts[1].context == {}
+    assert nothing == ([], [])
+
+
 async def test_that_a_save_of_a_conversation_someone_saved_since_it_was_read_writes_nothing(store):
     conversation = await a_conversation(store, await a_customer(store))
     async with store.reading() as tx:

@@ -111,6 +111,12 @@ class Transaction(Protocol):
     async def list_messages(
         self, conversation_id: ConversationId, *, after: datetime | None = None, limit: int = 500
     ) -> list[Message]: ...
+    async def history_and_contacts(
+        self, conversation_id: ConversationId, customer_id: CustomerId, *, limit: int = 50
+    ) -> tuple[list[Message], list[Conversation]]:
+        """In one read: the conversation's latest ``limit`` messages, oldest first (as
+        ``list_messages``), and its customer's latest ``limit`` conversations, newest first,
+        without their context (as ``list_conversations(with_context=False)``)."""
 
     # the event log
     async def add_event(self, event: Event) -> None: ...

@@ -230,9 +230,8 @@ class ConversationService:
                 await tx.save_conversation(conversation)
         # What the handler needs to know, read after the commit without holding the writer.
         async with self.store.reading() as tx:
-            history = await tx.list_messages(conversation.id, limit=50)
-            others = await tx.list_conversations(
-                customer_id=conversation.customer_id, limit=50, with_context=False
+            history, others = await tx.history_and_contacts(
+                conversation.id, conversation.customer_id, limit=50
             )
         await self._announce(_Changes([message], conversation, state_changed=reopened))
         turn = Turn(

@@ -6,9 +6,22 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Insert, and_, bindparam, func, insert, select, update
+from sqlalchemy import (
+    Insert,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -65,6 +78,43 @@ _CONTACTS = (
     .order_by(t.conversations.c.created_at.desc())
     .limit(bindparam("most"))
 )
+
+
+def _history_and_contacts() -> Any:
+    """A conversation's latest messages and its customer's conversations (as ``_CONTACTS``),
+    in one statement: a row per message or contact, the other's columns NULL (typed, so each
+    column is read back as its own)."""
+    m, c = t.messages.c, t.conversations.c
+    latest = (
+        select(t.messages)
+        .where(m.conversation_id == bindparam("conversation_id"))
+        .order_by(m.seq.desc())
+        .limit(bindparam("most_messages"))
+        .subquery()
+    )
+    contacts = (
+        select(*(column for column in c if column.name != "context"))
+        .where(c.customer_id == bindparam("customer_id"))
+        .order_by(c.created_at.desc())
+        .limit(bindparam("most_contacts"))
+        .subquery()
+    )
+    both = [*(("m_", c) for c in latest.c), *(("c_", c) for c in contacts.c)]
+
+    def row(kind: str, source: Any) -> Any:
+        return select(
+            literal(kind).label("row_kind"),
+            *(
+                (column if column.table is source else type_coerce(null(), column.type)).label(
+                    prefix + column.name
+                )
+                for prefix, column in both
+            ),
+        ).select_from(source)
+
+    return union_all(row("message", latest), row("contact", contacts))
+
+
 _SAVE_CONVERSATION = (
     update(t.conversations)
     .where(t.conversations.c.id == bindparam("wanted_id"))
@@ -80,6 +130,7 @@ _LATEST_MESSAGES = (
     .order_by(t.messages.c.seq.desc())
     .limit(bindparam("most"))
 )
+_HISTORY_AND_CONTACTS = _history_and_contacts()
 _MESSAGE_BY_CLIENT_ID = select(t.messages).where(
     and_(
         t.messages.c.conversation_id == bindparam("wanted_id"),
@@ -333,6 +384,30 @@ class SqlTransaction:
             _UPDATE_MESSAGE,
             {"wanted_id": message.id, "metadata": message.metadata, "language": message.language},
         )
+
+    async def history_and_contacts(
+        self, conversation_id: ConversationId, customer_id: CustomerId, *, limit: int = 50
+    ) -> tuple[list[Message], list[Conversation]]:
+        found = await self.conn.execute(
+            _HISTORY_AND_CONTACTS,
+            {
+                "conversation_id": conversation_id,
+                "most_messages": limit,
+                "customer_id": customer_id,
+                "most_contacts": limit,
+            },
+        )
+        messages, contacts = [], []
+        for row in found.mappings():
+            if row["row_kind"] == "message":
+                messages.append({k[2:]: v for k, v in row.items() if k[:2] == "m_"})
+            else:
+                contacts.append({k[2:]: v for k, v in row.items() if k[:2] == "c_"})
+        # A union keeps no order: oldest message first, newest contact first, as the two
+        # reads it replaces return them.
+        messages.sort(key=itemgetter("seq"))
+        contacts.sort(key=itemgetter("created_at"), reverse=True)
+        return [_message(r) for r in messages], [_conversation(r) for r in contacts]
 
     async def find_message_by_client_id(
         self, conversation_id: ConversationId, client_id: str
