@@ -228,8 +228,8 @@ class ConversationService:
                 await self._log(tx, conversation, "reopened", {})
                 conversation.updated_at = message.created_at
                 await tx.save_conversation(conversation)
-        # What the handler needs to know, read after the commit without holding the writer.
-        async with self.store.reading() as tx:
+            # What the handler needs to know, read in this transaction (the new message among
+            # it): a read of its own after the commit would cost a connection of its own.
             history, others = await tx.history_and_contacts(
                 conversation.id, conversation.customer_id, limit=50
             )
