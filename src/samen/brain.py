@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import timedelta
 from typing import Any
 
 from samen.bot.dialogue import Bot
@@ -28,6 +29,10 @@ from samen.routing.handover import build_packet
 from samen.routing.queues import QueueEstimator
 from samen.tenant import Tenant
 
+# The wait a customer handed over is told: figures of the queue read this recently will do.
+# Under load hand-overs come many a second, and a second's hand-overs move a wait in minutes
+# by hardly a minute; the console's queue figures are read fresh.
+WAIT_FIGURES_MAX_AGE = timedelta(seconds=2)
 _NO_TOPIC = {"greeting", "goodbye", "bot_identity", "human_handoff", OUT_OF_SCOPE}
 _SERVICE_DOWN = re.compile(
     r"\b(geen (internet|verbinding|tv|beeld|bereik)|doet (het )?niks|ligt (er )?(plat|eruit)|"
@@ -311,7 +316,7 @@ class Brain:
         queue_name = decision.queue or self.engine.policy.default_queue
         queue = self.tenant.queues.get(queue_name)
         title = queue.title(language) if queue else queue_name
-        figures = await self.queues.figures(queue_name)
+        figures = await self.queues.figures(queue_name, max_age=WAIT_FIGURES_MAX_AGE)
         route = decision.route()
         now = self.clock.now()
         channel = turn.conversation.channel

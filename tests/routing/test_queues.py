@@ -71,3 +71,19 @@ async def test_that_the_handling_time_is_remembered_a_while_and_the_waiting_coun
     clock.advance(seconds=HANDLING_REMEMBERED.total_seconds())
     later = await estimator.figures("billing")
     assert (later.waiting, later.median_handling_minutes) == (1, 20.0)
+
+
+async def test_that_figures_a_moment_old_do_when_asked_for_and_are_read_fresh_otherwise(
+    store: SqlStore, clock: FixedClock
+) -> None:
+    estimator = QueueEstimator(store, clock, {"billing": 10})
+    await estimator.figures("billing")
+    await waiting_in(store, clock)
+    clock.advance(seconds=1)
+    recent = await estimator.figures("billing", max_age=timedelta(seconds=2))
+    fresh = await estimator.figures("billing")
+    assert (recent.waiting, fresh.waiting) == (0, 1)
+    await waiting_in(store, clock)
+    clock.advance(seconds=3)
+    too_old = await estimator.figures("billing", max_age=timedelta(seconds=2))
+    assert too_old.waiting == 2

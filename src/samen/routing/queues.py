@@ -39,9 +39,19 @@ class QueueEstimator:
         self.capacities = capacities
         self.available: dict[str, int] = {}  # filled by the people side (presence)
         self._handling: dict[str, tuple[datetime, float]] = {}  # queue: (read at, median)
+        self._figures: dict[str, tuple[datetime, QueueFigures]] = {}  # queue: (read at, them)
 
-    async def figures(self, queue: str) -> QueueFigures:
+    async def figures(self, queue: str, *, max_age: timedelta = timedelta(0)) -> QueueFigures:
+        """The queue's figures now; with ``max_age``, figures read that recently will do."""
         now = self.clock.now()
+        seen = self._figures.get(queue)
+        if max_age and seen is not None and timedelta(0) <= now - seen[0] <= max_age:
+            return seen[1]
+        figures = await self._read(queue, now)
+        self._figures[queue] = (now, figures)
+        return figures
+
+    async def _read(self, queue: str, now: datetime) -> QueueFigures:
         remembered = self._handling.get(queue)
         fresh = remembered is not None and timedelta(0) <= now - remembered[0] < HANDLING_REMEMBERED
         async with self.store.reading() as tx:
