@@ -182,3 +182,21 @@ def test_that_a_police_report_against_the_company_is_a_legal_threat(text: str) -
 )
 def test_that_a_tax_return_is_not_a_legal_threat(text: str) -> None:
     assert "legal_threat" not in kinds(text, "nl")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("mijn zoontje is doodgeboren en ik wil het extra nummer opzeggen", "nl"),
+        ("na mijn miskraam wil ik het babyfoon-abonnement stoppen", "nl"),
+        ("mijn broer heeft zelfmoord gepleegd, ik regel zijn zaken", "nl"),
+        ("mijn zus is uit het leven gestapt, haar telefoon moet eraf", "nl"),
+        ("my brother committed suicide and I'm sorting out his phone", "en"),
+        ("our daughter was stillborn, please stop the baby plan", "en"),
+        ("we lost the baby last week, can you cancel the extra line", "en"),
+    ],
+)
+def test_that_a_suicide_a_stillbirth_or_a_miscarriage_in_the_family_is_a_bereavement(
+    text: str, language: str
+) -> None:
+    assert "bereavement" in kinds(text, language)

@@ -54,6 +54,9 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"\brouw(?:en|t|de|kaart\w*|centrum|dienst|verwerking|periode|advertentie)?\b",
         r"\bweduw\w*|\bnabestaand\w*|\bnalatenschap\w*|\berfgena(?:am|men)\b|\bexecuteur\w*",
         r"\bsterfgeval\w*|\bhet leven gelaten\b|\bom het leven gekomen\b",
+        # Someone else's suicide, a stillbirth or a miscarriage is a death to arrange things after.
+        r"\b(?:zelfmoord|zelfdoding)\s+gepleegd\b|\buit\s+het\s+leven\s+(?:gestapt|gegaan)\b",
+        r"\b(?:dood|stil)geboren\b|\bmiskraam\b",
         r"\b(?:is|zijn|was|waren)\s+(?:\w+\s+){0,2}?dood\b|\bdood\s?gegaan\b",
         r"\b(?:de|het)\s+(?:dood|verlies|heengaan)\s+van\s+(?:mijn|m'n|onze|ons)\b",
         r"\b(?:mijn|m'n|onze)\s+(?:lieve\s+|geliefde\s+)?" + _KIN + r"\s+verloren\b",
@@ -76,6 +79,8 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:lost|loss\s+of)\s+(?:my|our)\s+(?:\w+\s+)?" + _KIN + r"\b(?!'s)",
         r"\bno\s+longer\s+with\s+us\b|\brest\s+in\s+peace\b|\br\.i\.p\b",
         r"\bkilled\s+in\s+(?:a|an|the)\s+(?:accident|crash|car)\b",
+        r"\bcommitted\s+suicide\b|\btook\s+(?:his|her|their)\s+own\s+life\b",
+        r"\bstill\s?born\b|\bmiscarr(?:iage|ied)\b|\blost\s+(?:the|our|my)\s+baby\b",
         r"\b(?:is|was|are|were)\s+(?:\w+\s+)?dead\b",
     ),
     "distress": (
