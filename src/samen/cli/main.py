@@ -119,6 +119,7 @@ def db_upgrade(
     console.print(f"Database at revision {asyncio.run(run())}.")
 
 
+from samen.cli import customers as _customers  # noqa: E402,F401  (registers `samen customers`)
 from samen.cli import kb as _kb  # noqa: E402,F401  (registers `samen kb`)
 from samen.cli import nlu as _nlu  # noqa: E402,F401  (registers parse, train, eval)
 from samen.cli import users as _users  # noqa: E402,F401  (registers `samen users`)

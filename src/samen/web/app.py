@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from samen import __version__
 from samen.bootstrap import Container
 from samen.web import errors
-from samen.web.api import agent, agent_account, conversations, knowledge, nlu
+from samen.web.api import agent, agent_account, conversations, knowledge, nlu, privacy
 from samen.web.limits import BodySizeLimit
 
 STATIC = Path(__file__).parent / "static"
@@ -48,6 +48,7 @@ def create_app(container: Container) -> FastAPI:
     staff = errors.documented(*always, 401, 403, 404, 409, 502)
     app.include_router(agent.router, responses=staff)
     app.include_router(agent_account.router, responses=staff)
+    app.include_router(privacy.router, responses=staff)
     app.include_router(
         knowledge.router, responses=errors.documented(*always, 401, 403, 404, 409, 503)
     )
