@@ -16,7 +16,9 @@ What "one customer's data" is, table by table (the SQL is in ``storage/privacy.p
 
 Not theirs, and left alone: ``users``, ``agent_sessions`` and ``api_keys`` (the staff),
 ``articles`` and ``knowledge_revision`` (the knowledge base). A model already trained on
-their corrections keeps what it learned until the next ``samen train``.
+their corrections keeps what it learned until the next ``samen train``. The demo's ``demo_*``
+tables stand in for the company's own systems (CRM, orders), which answer such requests
+themselves.
 
 The export is for a person to read, so the original bytes (voicemail audio, received
 e-mails as they arrived, sent e-mails as MIME) are listed with their size only, unless
