@@ -10,7 +10,7 @@ What "one customer's data" is, table by table (the SQL is in ``storage/privacy.p
   their conversations or messages are theirs, even after a model was trained on them.
 * ``email_inbox``: received mail linked to their conversations, or sent from one of their
   e-mail addresses (mail refused before it became a conversation: spam, rate limits).
-* ``email_deliveries``: mail sent in their conversations.
+* ``email_deliveries``: mail sent in their conversations or to one of their addresses.
 * ``voicemails``: recordings linked to their conversations, or left from one of their phone
   numbers (normalised as the voice channel does) and never put in a conversation.
 
@@ -27,7 +27,8 @@ megabytes of base64 would bury it. Example::
 
     privacy = CustomerPrivacy(SqlCustomerRecords(store), clock)
     document = await privacy.export("anna@example.nl")
-    erased = await privacy.erase(document["customer"]["id"])  # {"messages": 12, ...}
+    erasure = await privacy.erase(document["customer"]["id"])
+    erasure.counts  # {"email_inbox": 1, ..., "messages": 12, ..., "customers": 1}
 """
 
 from __future__ import annotations
