@@ -17,6 +17,8 @@ from samen.clock import FixedClock
 from samen.conversations.handler import Outcome, Turn
 from samen.conversations.models import Conversation, Customer, Reply
 from samen.settings import Settings
+from samen.storage.database import create_engine, upgrade
+from samen.storage.repositories import SqlStore
 from samen.web.app import create_app
 
 PG_ADMIN_URL = os.environ.get("SAMEN_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -90,6 +92,15 @@ def _migrated(url: str) -> bool:
 def clock() -> FixedClock:
     # A Monday morning in November, inside Polderlink's opening hours.
     return FixedClock(datetime(2026, 11, 23, 9, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[SqlStore]:
+    """The conversation store alone, on a migrated database of either kind."""
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    yield SqlStore(engine)
+    await engine.dispose()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ notices.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,12 +17,8 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from samen.bootstrap import Container, build
-from samen.clock import FixedClock
 from samen.conversations.handler import Outcome, Turn
 from samen.conversations.models import Conversation, Customer, Reply, State
-from samen.settings import Settings
-from samen.web.app import create_app
 
 
 class BotLikeHandler:
@@ -54,24 +50,9 @@ class BotLikeHandler:
 
 
 @pytest.fixture
-def handler() -> BotLikeHandler:
+def echo() -> BotLikeHandler:
+    """The handler of the shared ``container`` fixture (tests/conftest.py), bot-like here."""
     return BotLikeHandler()
-
-
-@pytest.fixture
-async def container(
-    settings: Settings, clock: FixedClock, handler: BotLikeHandler
-) -> AsyncIterator[Container]:
-    built = await build(settings, handler=handler, clock=clock)
-    yield built
-    await built.aclose()
-
-
-@pytest.fixture
-async def client(container: Container) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create_app(container))
-    async with httpx.AsyncClient(transport=transport, base_url="http://samen.test") as http:
-        yield http
 
 
 @contextmanager
@@ -139,7 +120,7 @@ async def test_that_a_hand_over_to_a_queue_costs_7_statements(client, container)
 
 
 async def test_that_a_conversation_a_person_changed_while_the_bot_thought_keeps_that_change(
-    client, container, handler
+    client, container, echo
 ):
     conversation_id, headers = await a_conversation(client)
 
@@ -151,7 +132,7 @@ async def test_that_a_conversation_a_person_changed_while_the_bot_thought_keeps_
 
         await container.conversations.change(turn.conversation.id, assign)
 
-    handler.meanwhile = an_agent_takes_it
+    echo.meanwhile = an_agent_takes_it
     with statements(container.store.engine) as sent:
         answer = await send(client, conversation_id, headers, text="waar is mijn pakket")
     # The bot's write found the conversation changed, read it again and wrote onto that.

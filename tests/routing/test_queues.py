@@ -3,10 +3,7 @@ covers two weeks, is read again only after ``HANDLING_REMEMBERED``."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
 
 from samen.clock import FixedClock
 from samen.conversations.models import (
@@ -18,16 +15,7 @@ from samen.conversations.models import (
     new_id,
 )
 from samen.routing.queues import DEFAULT_HANDLING_MINUTES, HANDLING_REMEMBERED, QueueEstimator
-from samen.storage.database import create_engine, upgrade
 from samen.storage.repositories import SqlStore
-
-
-@pytest.fixture
-async def store(database_url: str) -> AsyncIterator[SqlStore]:
-    engine = create_engine(database_url)
-    await upgrade(engine)
-    yield SqlStore(engine)
-    await engine.dispose()
 
 
 async def handled_in(store: SqlStore, clock: FixedClock, minutes: float) -> None:

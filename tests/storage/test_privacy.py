@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -32,21 +31,12 @@ from samen.conversations.models import (
 from samen.conversations.privacy import ERASED_KINDS, CustomerPrivacy
 from samen.errors import NotFound
 from samen.storage.corrections import Correction, SqlCorrections
-from samen.storage.database import create_engine, upgrade
 from samen.storage.mail import SqlMailLog
 from samen.storage.privacy import TABLES, SqlCustomerRecords
 from samen.storage.repositories import SqlStore
 from samen.storage.voicemails import SqlVoicemails
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
-
-
-@pytest.fixture
-async def store(database_url: str) -> AsyncIterator[SqlStore]:
-    engine = create_engine(database_url)
-    await upgrade(engine)
-    yield SqlStore(engine)
-    await engine.dispose()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,18 +22,9 @@ from samen.conversations.models import (
     State,
     new_id,
 )
-from samen.storage.database import create_engine, upgrade
 from samen.storage.repositories import SqlStore
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
-
-
-@pytest.fixture
-async def store(database_url: str) -> AsyncIterator[SqlStore]:
-    engine = create_engine(database_url)
-    await upgrade(engine)
-    yield SqlStore(engine)
-    await engine.dispose()
 
 
 async def a_customer(store: SqlStore, *identities: Identity) -> Customer:
