@@ -183,9 +183,7 @@ class Brain:
     ) -> list[EarlierContact]:
         if earlier is None:
             async with self.store.reading() as tx:
-                earlier = await tx.list_conversations(
-                    customer_id=conversation.customer_id, limit=50, with_context=False
-                )
+                earlier = await tx.earlier_contacts(conversation.customer_id, limit=50)
         return [
             EarlierContact(
                 conversation_id=c.id,

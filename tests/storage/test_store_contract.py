@@ -198,7 +198,7 @@ async def test_that_earlier_contacts_can_be_listed_without_their_context(store):
     async with store.transaction() as tx:
         await tx.add_conversation(newer)
     async with store.reading() as tx:
-        contacts = await tx.list_conversations(customer_id=customer.id, with_context=False)
+        contacts = await tx.earlier_contacts(customer.id)
         whole = await tx.list_conversations(customer_id=customer.id)
     assert [c.id for c in contacts] == [c.id for c in whole] == [newer.id, older.id]
     assert [c.context for c in contacts] == [{}, {}]
@@ -227,7 +227,7 @@ async def test_that_history_and_contacts_are_read_together_as_they_are_read_apar
         history, contacts = await tx.history_and_contacts(conversation.id, customer.id, limit=3)
         apart = (
             await tx.list_messages(conversation.id, limit=3),
-            await tx.list_conversations(customer_id=customer.id, limit=3, with_context=False),
+            await tx.earlier_contacts(customer.id, limit=3),
         )
         nothing = await tx.history_and_contacts(ConversationId("none"), CustomerId("nobody"))
     assert (history, contacts) == apart

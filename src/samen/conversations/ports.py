@@ -79,11 +79,12 @@ class Transaction(Protocol):
         agent_id: str | None = None,
         since: datetime | None = None,
         limit: int = 100,
-        with_context: bool = True,
+    ) -> list[Conversation]: ...
+    async def earlier_contacts(
+        self, customer_id: CustomerId, *, limit: int = 50
     ) -> list[Conversation]:
-        """Newest first. ``with_context=False`` (with ``customer_id`` only) leaves each one's
-        context empty instead of reading it: a customer's earlier contacts, as routing sees them.
-        """
+        """The customer's latest ``limit`` conversations, newest first, as routing sees them:
+        without their context (left empty), the largest column and one routing never reads."""
 
     async def queue_statistics(self, queue: str, closed_since: datetime | None) -> QueueStatistics:
         """With ``closed_since`` None, only what waits: ``handled`` is left empty, unread."""
@@ -116,7 +117,7 @@ class Transaction(Protocol):
     ) -> tuple[list[Message], list[Conversation]]:
         """In one read: the conversation's latest ``limit`` messages, oldest first (as
         ``list_messages``), and its customer's latest ``limit`` conversations, newest first,
-        without their context (as ``list_conversations(with_context=False)``)."""
+        without their context (as ``earlier_contacts``)."""
 
     # the event log
     async def add_event(self, event: Event) -> None: ...

@@ -74,31 +74,23 @@ _CONVERSATION_AND_CUSTOMER_FOR_UPDATE = _CONVERSATION_AND_CUSTOMER.with_for_upda
 # one a routing decision about another conversation never reads.
 _CONTACTS = (
     select(*(c for c in t.conversations.c if c.name != "context"))
-    .where(t.conversations.c.customer_id == bindparam("wanted_id"))
+    .where(t.conversations.c.customer_id == bindparam("customer_id"))
     .order_by(t.conversations.c.created_at.desc())
-    .limit(bindparam("most"))
+    .limit(bindparam("most_contacts"))
+)
+_LATEST_MESSAGES = (
+    select(t.messages)
+    .where(t.messages.c.conversation_id == bindparam("conversation_id"))
+    .order_by(t.messages.c.seq.desc())
+    .limit(bindparam("most_messages"))
 )
 
 
 def _history_and_contacts() -> Any:
-    """A conversation's latest messages and its customer's conversations (as ``_CONTACTS``),
-    in one statement: a row per message or contact, the other's columns NULL (typed, so each
+    """A conversation's latest messages (``_LATEST_MESSAGES``) and its customer's conversations
+    (``_CONTACTS``), in one statement: a row per message or contact, the other's columns NULL (typed, so each
     column is read back as its own)."""
-    m, c = t.messages.c, t.conversations.c
-    latest = (
-        select(t.messages)
-        .where(m.conversation_id == bindparam("conversation_id"))
-        .order_by(m.seq.desc())
-        .limit(bindparam("most_messages"))
-        .subquery()
-    )
-    contacts = (
-        select(*(column for column in c if column.name != "context"))
-        .where(c.customer_id == bindparam("customer_id"))
-        .order_by(c.created_at.desc())
-        .limit(bindparam("most_contacts"))
-        .subquery()
-    )
+    latest, contacts = _LATEST_MESSAGES.subquery(), _CONTACTS.subquery()
     both = [*(("m_", c) for c in latest.c), *(("c_", c) for c in contacts.c)]
 
     def row(kind: str, source: Any) -> Any:
@@ -124,12 +116,6 @@ _SAVE_CONVERSATION_IF_UNCHANGED = _SAVE_CONVERSATION.where(
     t.conversations.c.revision == bindparam("seen_revision")
 )
 _UPDATE_MESSAGE = update(t.messages).where(t.messages.c.id == bindparam("wanted_id"))
-_LATEST_MESSAGES = (
-    select(t.messages)
-    .where(t.messages.c.conversation_id == bindparam("wanted_id"))
-    .order_by(t.messages.c.seq.desc())
-    .limit(bindparam("most"))
-)
 _HISTORY_AND_CONTACTS = _history_and_contacts()
 _HISTORY_NAMES = [c.name[2:] for c in _HISTORY_AND_CONTACTS.selected_columns if c.name[:2] == "m_"]
 _CONTACT_NAMES = [c.name[2:] for c in _HISTORY_AND_CONTACTS.selected_columns if c.name[:2] == "c_"]
@@ -300,13 +286,7 @@ class SqlTransaction:
         agent_id: str | None = None,
         since: datetime | None = None,
         limit: int = 100,
-        with_context: bool = True,
     ) -> list[Conversation]:
-        if not with_context:
-            assert customer_id is not None, "contacts are listed per customer"
-            assert (states, queues, agent_id, since) == (None, None, None, None)
-            rows = await self.conn.execute(_CONTACTS, {"wanted_id": customer_id, "most": limit})
-            return [_conversation(row._mapping) for row in rows]
         c = t.conversations.c
         query = select(t.conversations)
         if customer_id is not None:
@@ -321,6 +301,14 @@ class SqlTransaction:
             query = query.where(c.created_at >= since)
         query = query.order_by(c.created_at.desc()).limit(limit)
         return [_conversation(row._mapping) for row in await self.conn.execute(query)]
+
+    async def earlier_contacts(
+        self, customer_id: CustomerId, *, limit: int = 50
+    ) -> list[Conversation]:
+        rows = await self.conn.execute(
+            _CONTACTS, {"customer_id": customer_id, "most_contacts": limit}
+        )
+        return [_conversation(row._mapping) for row in rows]
 
     async def queue_statistics(self, queue: str, closed_since: datetime | None) -> QueueStatistics:
         waiting, oldest = (await self.conn.execute(_QUEUE_WAITING, {"wanted_queue": queue})).one()
@@ -432,7 +420,7 @@ class SqlTransaction:
         if after is None:
             rows = list(
                 await self.conn.execute(
-                    _LATEST_MESSAGES, {"wanted_id": conversation_id, "most": limit}
+                    _LATEST_MESSAGES, {"conversation_id": conversation_id, "most_messages": limit}
                 )
             )
         else:
