@@ -12,12 +12,14 @@ from samen.channels.registry import ChannelRegistry
 from samen.clock import Clock, SystemClock
 from samen.conversations.handler import ConversationHandler
 from samen.conversations.limits import MemoryTally, Tally
+from samen.conversations.privacy import CustomerPrivacy
 from samen.conversations.service import ConversationService
 from samen.errors import ConfigError
 from samen.realtime.memory import InProcessBroker
 from samen.realtime.ports import Broker
 from samen.settings import Settings
 from samen.storage.database import create_engine, upgrade
+from samen.storage.privacy import SqlCustomerRecords
 from samen.storage.repositories import SqlStore
 from samen.tenant import Tenant
 
@@ -91,7 +93,11 @@ async def build(
     store = SqlStore(engine)
     broker = make_broker(settings)
     channels = ChannelRegistry()
-    extras: dict[str, Any] = {"knowledge": await open_knowledge(tenant, store, clock)}
+    extras: dict[str, Any] = {
+        "knowledge": await open_knowledge(tenant, store, clock),
+        # Customers' export and erasure requests (the admin API; the CLI builds its own).
+        "privacy": CustomerPrivacy(SqlCustomerRecords(store), clock),
+    }
     if handler is None:
         brain = await build_brain(settings, tenant, store, clock)
         _one_blas_thread()  # after the model is loaded: its libraries are known only then

@@ -12,7 +12,6 @@ from fastapi.responses import JSONResponse
 from samen.agents.models import Role, User
 from samen.conversations.privacy import CustomerPrivacy
 from samen.errors import Forbidden
-from samen.storage.privacy import SqlCustomerRecords
 from samen.web.agentauth import api_user
 
 router = APIRouter(prefix="/api/v1/agent/customers", tags=["privacy"])
@@ -28,8 +27,8 @@ Admin = Annotated[User, Depends(admin)]
 
 
 def _privacy(request: Request) -> CustomerPrivacy:
-    container = request.app.state.container
-    return CustomerPrivacy(SqlCustomerRecords(container.store), container.clock)
+    privacy: CustomerPrivacy = request.app.state.container.extras["privacy"]
+    return privacy
 
 
 @router.get("/{key}/export", summary="Everything held about one customer, as JSON (admins)")
