@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import os
 import socket
 import subprocess
 from collections.abc import AsyncIterator
@@ -18,14 +17,10 @@ import uvicorn
 import websockets
 
 from samen.channels.voice.audio import FRAME_BYTES, frames
-from samen.channels.voice.speech import WhisperTranscriber
 from samen.channels.voice.stream import frame_event
-from samen.settings import DEMO_TENANT
-from samen.tenant import Tenant
 from samen.web.app import create_app
 
 pytestmark = pytest.mark.slow
-CACHE = Path(os.environ.get("SAMEN_TEST_CACHE", Path.home() / ".cache" / "samen-tests"))
 SILENCE = b"\xff" * FRAME_BYTES
 
 
@@ -38,15 +33,6 @@ def utterance(text: str, voice: str, folder: Path) -> bytes:
         check=True,
     )
     return ulaw.read_bytes()
-
-
-@pytest.fixture(scope="session")
-def whisper() -> WhisperTranscriber:
-    transcriber = WhisperTranscriber(
-        CACHE / "speech", vocabulary=Tenant.load(DEMO_TENANT).speech_vocabulary
-    )
-    transcriber.load()
-    return transcriber
 
 
 def free_port() -> int:

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 import httpx
 import numpy as np
 import pytest
+from recordings import FixedTranscriber
 from sqlalchemy import select
 
 from samen.bootstrap import Container
@@ -38,25 +39,6 @@ def recording(seconds: float, loud: bool) -> bytes:
         wav.setframerate(16000)
         wav.writeframes(samples.astype("<i2").tobytes())
     return out.getvalue()
-
-
-class FixedTranscriber:
-    """A recogniser that hears ``text`` in anything (Whisper does make words up in silence),
-    or fails with ``error``; it counts the recordings it was given."""
-
-    def __init__(self, text: str = "", error: Exception | None = None) -> None:
-        self.text, self.error, self.given = text, error, 0
-
-    async def transcribe(
-        self, samples: np.ndarray, language: str, *, expecting: str | None = None
-    ) -> Transcript:
-        self.given += 1
-        if self.error is not None:
-            raise self.error
-        return Transcript(self.text, language, len(samples) / 16000, 0.0)
-
-    async def warm(self) -> None:
-        return None
 
 
 async def leave_voicemail(client, audio: bytes) -> dict:

@@ -1,5 +1,6 @@
 """``attach_voice(container)``: the voice channel's services as ``container.extras["voice"]``,
-and its outbound half as ``voice`` in the channel registry.
+and its outbound half as ``voice`` in the channel registry. At start, in the background, it
+takes the voicemails a stopped server left untaken (``recovery``).
 
 Speech-to-text loads faster-whisper only when audio first arrives (the ``voice`` extra), so a
 server that only answers Twilio webhooks never needs it.
@@ -20,6 +21,7 @@ from samen.conversations.ports import Transaction
 if TYPE_CHECKING:
     from samen.bootstrap import Container
     from samen.channels.voice.ports import Voicemails
+    from samen.channels.voice.recovery import VoicemailRecovery
     from samen.channels.voice.speech import Transcriber
     from samen.channels.voice.synthesis import Synthesizer
 
@@ -36,6 +38,7 @@ class VoiceChannel:
     transcriber: Transcriber | None = None
     synthesizer: Synthesizer | None = None
     live: dict[str, Any] = field(default_factory=dict)  # conversation id → media-stream session
+    recovery: VoicemailRecovery | None = None  # of voicemails left by the last stop
 
 
 class VoiceOutbound:
@@ -76,6 +79,7 @@ class VoiceOutbound:
 
 def attach_voice(container: Container) -> VoiceChannel | None:
     from samen.bot.texts import Texts
+    from samen.channels.voice.recovery import VoicemailRecovery
     from samen.channels.voice.speech import WhisperTranscriber
     from samen.channels.voice.synthesis import EspeakSynthesizer
     from samen.errors import ConfigError
@@ -104,4 +108,7 @@ def attach_voice(container: Container) -> VoiceChannel | None:
     )
     container.channels.register(VoiceOutbound(container))
     container.extras["voice"] = channel
+    channel.recovery = VoicemailRecovery(channel, container.clock)
+    container.extras.setdefault("startups", []).append(channel.recovery.start)
+    container.extras.setdefault("shutdowns", []).append(channel.recovery.stop)
     return channel

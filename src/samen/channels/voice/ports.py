@@ -2,17 +2,25 @@
 
 ``storage.voicemails.SqlVoicemails`` implements ``Voicemails`` on SQLite and PostgreSQL::
 
-    recording = Recording.received(audio, "bericht.wav", "audio/wav", now, caller="0612345678")
-    await voicemails.add(recording)       # first, before the audio is even decoded
+    recording = Recording.received(audio, "bericht.wav", "audio/wav", now, fields=[("from", "06…")])
+    await voicemails.add(recording)       # first, before its fields are checked or its audio decoded
     recording.status = "taken"
     await voicemails.update(recording)
+
+A process holds a recording while it takes it: from the moment it stores it, or from when it
+``claim``s one that a stopped process left ``received``::
+
+    for left in await voicemails.unfinished(received_before=started):
+        recording = await voicemails.claim(left.id, held_before=now - hold, now=now)
+        if recording is not None:   # no other process holds it; now this one does
+            ...
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from samen.conversations.models import new_id
 
@@ -28,10 +36,13 @@ class Recording:
     audio: bytes
     caller: str = ""
     language: str = "nl"
-    status: str = "received"  # received → taken | unreadable
+    status: str = "received"  # received → taken | unreadable | rejected (its fields refused)
     conversation_id: str | None = None
     message_id: str | None = None
     error: str | None = None
+    # The upload's other form fields as they came, in order (``caller`` and ``language`` are
+    # read from them): a refused upload can be understood, and one left half-way re-checked.
+    fields: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
     def received(
@@ -47,11 +58,45 @@ class Recording:
         )
 
 
+class Unfinished(NamedTuple):
+    """A recording still ``received``, and since when a process holds it (``None``: none)."""
+
+    id: str
+    held_since: datetime | None
+
+
+class Unplaced(NamedTuple):
+    """A recording in no conversation (refused, unreadable, or not taken yet), without its audio."""
+
+    id: str
+    received_at: datetime
+    status: str
+    caller: str
+    fields: list[tuple[str, str]]
+    error: str | None
+    size: int
+
+
 class Voicemails(Protocol):
     async def add(self, recording: Recording) -> None:
-        """Store it, committed, before anything else happens to it."""
+        """Store it, committed, before anything else happens to it; this process holds it."""
 
-    async def update(self, recording: Recording) -> None:
-        """Save what became of it (status, conversation, message, error); the audio stays as is."""
+    async def update(self, recording: Recording) -> bool:
+        """Save what became of it (status, caller, language, conversation, message, error);
+        the audio and fields stay as they are. Only a recording still ``received`` changes:
+        ``False`` when another process already decided what became of it."""
 
     async def get(self, recording_id: str) -> Recording | None: ...
+
+    async def unplaced(self, limit: int = 100) -> list[Unplaced]:
+        """The recordings in no conversation, newest first: for a supervisor to listen to."""
+
+    async def unfinished(self, received_before: datetime) -> list[Unfinished]:
+        """The recordings received before then and still ``received``, oldest first."""
+
+    async def claim(
+        self, recording_id: str, held_before: datetime, now: datetime
+    ) -> Recording | None:
+        """Hold a ``received`` recording nobody has held since ``held_before``, as of ``now``;
+        the recording, or ``None`` when another process holds it or it is no longer received.
+        One conditional update: of processes claiming at once, one gets it."""

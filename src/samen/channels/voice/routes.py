@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import json
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
+from starlette.datastructures import FormData, UploadFile
 
 from samen.channels.voice import twilio
 from samen.channels.voice.signature import valid
 from samen.channels.voice.stream import MediaSession
-from samen.channels.voice.voicemail import take_voicemail
+from samen.channels.voice.voicemail import LANGUAGES, MAX_CALLER_CHARS, take_voicemail
 from samen.conversations.views import conversation_view
+from samen.errors import InvalidRequest
 
 router = APIRouter()
 router.include_router(twilio.router)
@@ -59,23 +61,84 @@ async def media_stream(websocket: WebSocket) -> None:
         await websocket.close()
 
 
-@extra.post("/voicemail", status_code=201, summary="Transcribe a voicemail into a conversation")
-async def voicemail(
-    request: Request,
-    audio: Annotated[UploadFile, File(description="WAV (16-bit PCM) or 8 kHz μ-law")],
-    caller: Annotated[str, Form(alias="from", max_length=40)] = "",
-    language: Annotated[str, Form(pattern="^(nl|en)$")] = "nl",
-) -> dict[str, Any]:
+# The form is read by hand, not declared: a field FastAPI refuses would be answered before the
+# recording is stored, and the audio lost. Its schema is documented here instead.
+_VOICEMAIL_FORM: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["audio"],
+                    "properties": {
+                        "audio": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "WAV (16-bit PCM), 8 kHz μ-law (.ulaw), or what sox reads",
+                        },
+                        "from": {
+                            "type": "string",
+                            "maxLength": MAX_CALLER_CHARS,
+                            "description": "The caller's number; left out when it is withheld",
+                        },
+                        "language": {
+                            "type": "string",
+                            "enum": list(LANGUAGES),
+                            "description": "The service's own language when left out",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@extra.post(
+    "/voicemail",
+    status_code=201,
+    summary="Transcribe a voicemail into a conversation",
+    description=(
+        "The recording is stored before anything else happens to it. An upload whose fields "
+        "are wrong (422) or whose audio cannot be read (400) is kept all the same, and the "
+        "error's `fields.voicemail` names it."
+    ),
+    openapi_extra=_VOICEMAIL_FORM,
+)
+async def voicemail(request: Request) -> dict[str, Any]:
     channel = twilio.voice_channel(request)
-    data = await audio.read()
-    conversation, transcript = await take_voicemail(
-        channel, data, audio.filename or "voicemail.wav", caller, language, audio.content_type or ""
-    )
+    async with request.form() as form:
+        audio, problems = _recording_in(form)
+        data = await audio.read()
+        fields = [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
+        conversation, transcript = await take_voicemail(
+            channel,
+            data,
+            audio.filename or "voicemail.wav",
+            fields,
+            audio.content_type or "",
+            problems,
+        )
     return {
         "conversation": conversation_view(conversation),
         "transcript": transcript,
         "heard": bool(transcript),
     }
+
+
+def _recording_in(form: FormData) -> tuple[UploadFile, list[dict[str, str]]]:
+    """The uploaded recording: the ``audio`` file, or the one file sent under another name
+    (stored all the same, and refused for its name). No file at all cannot be stored."""
+    files = [(name, value) for name, value in form.multi_items() if isinstance(value, UploadFile)]
+    named = [upload for name, upload in files if name == "audio"]
+    if named:
+        return named[0], []
+    if len(files) == 1:
+        name, upload = files[0]
+        return upload, [{"field": "audio", "problem": f"the recording came as '{name}'"}]
+    problem = "send the recording as a file (multipart/form-data)"
+    raise InvalidRequest([{"field": "audio", "problem": problem}])
 
 
 router.include_router(extra)

@@ -1,13 +1,18 @@
 """Voicemail: an uploaded recording is transcribed into a conversation for a person.
 
-    upload → stored as received (committed) → decoded → transcribed → conversation
-           → the recording marked ``taken`` with its conversation and message
+    upload → stored as received (committed) → its fields checked → decoded → transcribed
+           → conversation → the recording marked ``taken`` with its conversation and message
 
 The recording is stored before anything else happens to it, so an agent calling back can listen
-to what was said, and an upload that cannot be read is kept (``unreadable``, with why) while the
-caller is told so. The caller is not on the line, so the bot does not answer; the message is
-understood and routed like any other (``NO_AUTOMATIC_ANSWER``), and lands in the right queue for
-a call back.
+to what was said. An upload whose fields are wrong (a caller that is no phone number, a language
+the service does not speak) is kept as ``rejected`` and one that cannot be read as
+``unreadable``, each with why, while the uploader is told so with the recording's id. The
+caller is not on the line, so the bot does not answer; the message is understood and routed
+like any other (``NO_AUTOMATIC_ANSWER``), and lands in the right queue for a call back.
+
+Taking a stored recording can be done again (a starting server takes those a stopped one left
+``received``, see ``recovery``): its conversation is found by the recording's id and its
+message is sent once under it.
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ import io
 import logging
 import re
 import shutil
-import uuid
 import wave
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -31,36 +36,66 @@ from samen.channels.voice.synthesis import read_wav
 from samen.conversations.handler import NO_AUTOMATIC_ANSWER
 from samen.conversations.models import Conversation, Identity
 from samen.conversations.service import MAX_MESSAGE_CHARS, without_controls
-from samen.errors import BadRequest, MissingDependency, SamenError
+from samen.errors import BadRequest, InvalidRequest, MissingDependency, SamenError
 
 log = logging.getLogger(__name__)
 
 UNHEARD = {"nl": "[Voicemail zonder verstaanbare tekst]", "en": "[Voicemail without audible words]"}
+LANGUAGES = ("nl", "en")  # what the speech-to-text is prompted for and unheard ones are told in
+MAX_CALLER_CHARS = 40
+REFERENCE = "voicemail"  # the conversation's reference kind; its value is the recording's id
+# What a caller field holds: a number as people and exchanges write it, or a withheld one.
+_PHONE = re.compile(r"(tel:)?[+0-9 ().\-/]*[0-9][0-9 ().\-/]*", re.IGNORECASE)
+_WITHHELD = {"anonymous", "withheld", "private", "restricted", "unknown", "unavailable"}
+
+Problem = dict[str, str]
 
 
 async def take_voicemail(
     channel: VoiceChannel,
     audio: bytes,
     filename: str,
-    caller: str,
-    language: str,
+    fields: Sequence[tuple[str, str]],
     content_type: str = "",
+    problems: Sequence[Problem] = (),
 ) -> tuple[Conversation, str]:
-    """Store the voicemail for a call back; returns its conversation and the words heard ("" if
-    none). One in which nothing could be heard is stored all the same, saying why; one that
-    cannot be read at all is kept as ``unreadable`` and refused with a ``BadRequest``."""
-    conversations = channel.calls.conversations
+    """Store the upload, then take it (``take``): its conversation and the words heard.
+
+    ``fields`` are the upload's other form fields as they came; ``problems`` any the uploader
+    found with the upload itself. The recording is stored whatever they hold."""
+    given = dict(fields)
     recording = Recording.received(
         audio,
         filename,
         content_type or "application/octet-stream",
-        conversations.clock.now(),
-        caller=caller,
-        language=language,
+        channel.calls.conversations.clock.now(),
+        caller=given.get("from", ""),
+        language=given.get("language", ""),
+        fields=list(fields),
     )
     await channel.voicemails.add(recording)  # errors here reach the caller, who can send again
+    return await take(channel, recording, problems)
+
+
+async def take(
+    channel: VoiceChannel, recording: Recording, problems: Sequence[Problem] = ()
+) -> tuple[Conversation, str]:
+    """Take a stored recording into a conversation for a call back; returns it and the words
+    heard ("" if none). One in which nothing could be heard is taken all the same, saying why.
+    One whose fields are wrong is kept as ``rejected`` and refused with an ``InvalidRequest``,
+    one that cannot be read at all as ``unreadable`` with a ``BadRequest``; both name it."""
+    caller, language, wrong = read_fields(recording.fields, channel.default_language)
+    if problems or wrong:
+        refusal = InvalidRequest([*problems, *wrong], voicemail=recording.id)
+        recording.status = "rejected"
+        recording.error = "; ".join(
+            f"{p['field']}: {p['problem']}" for p in refusal.fields["problems"]
+        )
+        await channel.voicemails.update(recording)
+        raise refusal
+    recording.caller, recording.language = caller, language
     try:
-        samples = await decode(audio, filename)
+        samples = await decode(recording.audio, recording.filename)
     except BadRequest as exc:
         recording.status, recording.error = "unreadable", exc.message
         await channel.voicemails.update(recording)
@@ -76,6 +111,33 @@ async def take_voicemail(
     return conversation, heard
 
 
+def read_fields(
+    fields: Sequence[tuple[str, str]], default_language: str
+) -> tuple[str, str, list[Problem]]:
+    """The caller and language an upload's fields give, and what is wrong with them. A name
+    sent twice counts with its last value, as form parsers read it; an empty one as not sent."""
+    given = {name: value.strip() for name, value in fields}
+    caller = given.get("from", "")
+    if default_language not in LANGUAGES:
+        default_language = LANGUAGES[0]
+    # A locale (nl-NL, en_GB) names its language first.
+    language = re.split(r"[-_]", given.get("language", "").lower())[0] or default_language
+    problems: list[Problem] = []
+    if len(caller) > MAX_CALLER_CHARS:
+        problems.append({"field": "from", "problem": f"longer than {MAX_CALLER_CHARS} characters"})
+    elif caller and not _PHONE.fullmatch(caller) and caller.lower() not in _WITHHELD:
+        problems.append(
+            {
+                "field": "from",
+                "problem": "not a phone number (digits, spaces and + ( ) - . / only); "
+                "leave it out when the number is withheld",
+            }
+        )
+    if language not in LANGUAGES:
+        problems.append({"field": "language", "problem": f"must be one of {', '.join(LANGUAGES)}"})
+    return caller, language, problems
+
+
 async def _into_conversation(
     channel: VoiceChannel, recording: Recording, samples: np.ndarray
 ) -> tuple[Conversation, str]:
@@ -83,13 +145,19 @@ async def _into_conversation(
     heard, unheard = await _words(channel, samples, language)
     phone = normalise_phone(caller) if caller else None
     conversations = channel.calls.conversations
-    conversation, _, _ = await conversations.start(
-        "voice",
-        [Identity("phone", phone)] if phone else [],
-        locale=language,
-        references=[("voicemail", uuid.uuid4().hex)],
-        greet=False,
-    )
+    # A recording taken before, by a process that stopped before it could say so, has its
+    # conversation already (and maybe its message: sent again under the same client_id, the
+    # service answers with the one stored).
+    async with conversations.store.reading() as tx:
+        conversation = await tx.find_conversation_by_reference(REFERENCE, recording.id)
+    if conversation is None:
+        conversation, _, _ = await conversations.start(
+            "voice",
+            [Identity("phone", phone)] if phone else [],
+            locale=language,
+            references=[(REFERENCE, recording.id)],
+            greet=False,
+        )
     about: dict[str, Any] = {
         "seconds": round(len(samples) / 16000, 1),
         "caller": phone or caller,
@@ -102,12 +170,13 @@ async def _into_conversation(
     result = await conversations.receive(
         conversation.id,
         heard[:MAX_MESSAGE_CHARS] or UNHEARD.get(language, UNHEARD["nl"]),
+        client_id=f"{REFERENCE}:{recording.id}",
         metadata={
             NO_AUTOMATIC_ANSWER: ["A voicemail: the caller is not on the line."],
             "voicemail": about,
         },
     )
-    recording.status = "taken"
+    recording.status, recording.error = "taken", None
     recording.conversation_id, recording.message_id = result.conversation.id, result.message.id
     return result.conversation, heard
 

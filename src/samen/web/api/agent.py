@@ -16,7 +16,7 @@ from samen.agents.models import User
 from samen.channels.voice.voicemail import playable
 from samen.conversations.models import State
 from samen.conversations.views import conversation_view, message_view
-from samen.errors import BadRequest, NotFound
+from samen.errors import BadRequest, Forbidden, NotFound
 from samen.web.agentauth import agents_of, api_user
 
 router = APIRouter(prefix="/api/v1/agent", tags=["agent"])
@@ -232,6 +232,30 @@ async def typing(conversation_id: str, body: TypingIn, request: Request, user: A
 
 
 @router.get(
+    "/voicemails",
+    summary="Voicemails in no conversation: refused, unreadable or not taken yet (supervisors)",
+)
+async def unplaced_voicemails(
+    request: Request, user: Agent, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> list[dict[str, Any]]:
+    """Newest first, each with the address of its audio and why it is in no conversation."""
+    if not user.oversees:
+        raise Forbidden(
+            "supervisors_only", "Only supervisors and admins see voicemails in no conversation."
+        )
+    channel = request.app.state.container.extras.get("voice")
+    kept = await channel.voicemails.unplaced(limit) if channel else []
+    return [
+        {
+            **recording._asdict(),
+            "received_at": recording.received_at.isoformat(),
+            "audio": f"/api/v1/agent/voicemails/{recording.id}/audio",
+        }
+        for recording in kept
+    ]
+
+
+@router.get(
     "/voicemails/{recording_id}/audio",
     response_class=Response,
     summary="Listen to a voicemail recording (its id is in the message's metadata.voicemail)",
@@ -241,7 +265,7 @@ async def voicemail_audio(recording_id: str, request: Request, user: Agent) -> R
     channel = request.app.state.container.extras.get("voice")
     recording = await channel.voicemails.get(recording_id) if channel else None
     # Whoever may not read its conversation is told it does not exist: an id reveals nothing.
-    # One never put in a conversation (unreadable) is for supervisors, who see everything.
+    # One never put in a conversation (refused, unreadable) is for supervisors, who see all.
     if recording is None or (recording.conversation_id is None and not user.oversees):
         raise NotFound("voicemail_not_found", "No such voicemail.")
     if recording.conversation_id is not None:
