@@ -120,9 +120,10 @@ async def load(base: str, rate: float, seconds: float, texts: list[str]) -> dict
 
 
 def server_cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its children (the workers), from /proc."""
+    """User + system CPU of a process and all its descendants (workers, parse processes)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -130,9 +131,17 @@ def server_cpu_seconds(pid: int) -> float:
             fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(entry) == pid or int(fields[1]) == pid:  # fields[1] is the parent pid
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+        parents[int(entry)] = int(fields[1])  # fields[1] is the parent pid
+        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+
+    def descends(p: int) -> bool:
+        while p > 1:
+            if p == pid:
+                return True
+            p = parents.get(p, 0)
+        return False
+
+    return sum(seconds for p, seconds in cpu.items() if descends(p))
 
 
 async def run(

@@ -105,7 +105,14 @@ async def store(database_url: str) -> AsyncIterator[SqlStore]:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="test-secret")
+    # Parsing in a thread of the test's own process: a parse process costs seconds to start
+    # (tests/nlu/test_parse_process.py and the served tests run the default).
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        secret_key="test-secret",
+        parse_process=False,
+    )
 
 
 class EchoHandler:
@@ -198,6 +205,7 @@ def demo_settings(tmp_path: Path, database_url: str, demo_models_dir: Path) -> S
         database_url=database_url,
         secret_key="test-secret",
         models_dir=demo_models_dir,
+        parse_process=False,
     )
 
 

@@ -99,7 +99,7 @@ async def build(
         "privacy": CustomerPrivacy(SqlCustomerRecords(store), clock),
     }
     if handler is None:
-        brain = await build_brain(settings, tenant, store, clock)
+        brain = await build_brain(settings, tenant, store, clock, extras)
         _one_blas_thread()  # after the model is loaded: its libraries are known only then
         extras["brain"] = brain
         handler = brain
@@ -168,7 +168,9 @@ async def build_agents(container: Container) -> None:
     container.extras.setdefault("shutdowns", []).append(agents.assigner.stop)
 
 
-async def build_brain(settings: Settings, tenant: Tenant, store: SqlStore, clock: Clock) -> Brain:
+async def build_brain(
+    settings: Settings, tenant: Tenant, store: SqlStore, clock: Clock, extras: dict[str, Any]
+) -> Brain:
     """Understanding, routing, the bot and its connector, from the tenant's folder."""
     from samen.bot.dialogue import Bot
     from samen.bot.flowkit import FlowKit
@@ -184,6 +186,14 @@ async def build_brain(settings: Settings, tenant: Tenant, store: SqlStore, clock
     models = await ensure_model(settings, tenant)
     understanding = Understanding(models.current, LanguageDetector(tenant.languages), clock)
     warm_up(understanding)
+    parse = None
+    if settings.parse_process:
+        from samen.nlu.process import ParseProcess
+
+        process = ParseProcess(models.root, tenant.languages, clock, fallback=understanding)
+        await process.start()
+        extras.setdefault("closers", []).append(process.close)
+        parse = process.parse_many
     policy = Policy.load(tenant.path("routing.yml"), set(tenant.queues))
     texts = Texts.load(tenant.path("texts.yml"), tenant.default_language)
     knowledge, live = await load_knowledge(store, models.encoder)
@@ -199,6 +209,7 @@ async def build_brain(settings: Settings, tenant: Tenant, store: SqlStore, clock
         store,
         clock,
         queues,
+        parse=parse,
     )
 
 

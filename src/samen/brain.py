@@ -20,7 +20,7 @@ from samen.clock import Clock
 from samen.conversations.handler import NO_AUTOMATIC_ANSWER, Outcome, Turn
 from samen.conversations.models import Conversation, Customer, Priority, Reply, Sender, State
 from samen.conversations.ports import Store
-from samen.nlu.batching import ParseBatcher
+from samen.nlu.batching import ParseBatcher, Run
 from samen.nlu.models import OUT_OF_SCOPE, ParseResult
 from samen.nlu.pipeline import ParseContext, Understanding
 from samen.routing.engine import Decision, RoutingEngine
@@ -52,9 +52,12 @@ class Brain:
         store: Store,
         clock: Clock,
         queues: QueueEstimator,
+        *,
+        parse: Run | None = None,
     ) -> None:
         self.understanding = understanding
-        self.parser = ParseBatcher(understanding)  # concurrent messages share one parse
+        # Concurrent messages share one parse; ``parse`` runs it elsewhere (samen.nlu.process).
+        self.parser = ParseBatcher(understanding, run=parse)
         self.engine = engine
         self.bot = bot
         self.texts = texts

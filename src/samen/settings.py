@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     identity_secret: str | None = Field(
         default=None, description="Shared with the company's site, which signs identity tokens."
     )
+    parse_process: bool = Field(
+        default=True,
+        description="Understand messages in a process of their own (about 300 MB more), so that "
+        "parsing never holds up the server's other requests; off: in a thread of the server.",
+    )
     max_request_bytes: int = Field(default=256_000, ge=1024)
     messages_per_window: int = Field(default=20, ge=1)
     message_window_seconds: float = Field(default=10.0, gt=0)

@@ -164,3 +164,28 @@ async def test_that_a_burst_of_console_events_costs_one_sweep(agents, clock):
         for _ in range(10):
             people.let_through()
         await assigner.stop()
+
+
+async def test_that_a_new_message_in_a_conversation_that_waits_already_costs_no_sweep(
+    agents, clock
+):
+    broker, people = QueuedBroker(), GatedPeople(agents.people)
+    assigner = Assigner(agents.desk, people, broker, clock)  # type: ignore[arg-type]
+    queued = {"state": "queued"}
+    await assigner.start()
+    try:
+        broker.events.put_nowait(
+            {"type": "conversation", "conversation": queued, "state_changed": False}
+        )
+        while not broker.events.empty():  # taken by the assigner
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        assert people.asked == 0
+        broker.events.put_nowait(
+            {"type": "conversation", "conversation": queued, "state_changed": True}
+        )
+        await people.asked_times(1)  # a hand-over sweeps
+    finally:
+        for _ in range(10):
+            people.let_through()
+        await assigner.stop()

@@ -264,12 +264,14 @@ def test_that_several_workers_are_refused_on_the_embedded_database(tmp_path):
 
 
 def workers_of(pid: int) -> list[int]:
+    """The serving processes ``pid`` started (not the parse processes each server starts)."""
     children = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             with contextlib.suppress(OSError):
                 stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-                if int(stat[1]) == pid and stat[0] != "Z":
+                command = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+                if int(stat[1]) == pid and stat[0] != "Z" and b"serve" in command:
                     children.append(int(entry))
     return children
 

@@ -156,8 +156,11 @@ _BURST = 100  # events taken into one sweep at most, so that a steady stream sti
 
 
 def _needs_sweep(event: dict[str, Any]) -> bool:
+    """Whether the event may change who can take what: someone's presence, or a conversation
+    that started waiting, was closed or went back to the bot (freeing a person's room). A new
+    message in a conversation that was waiting already changes neither."""
     if event.get("type") == "presence":
         return True
-    if event.get("type") != "conversation":
+    if event.get("type") != "conversation" or not event.get("state_changed", True):
         return False
     return str((event.get("conversation") or {}).get("state")) != "assigned"

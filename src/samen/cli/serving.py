@@ -90,9 +90,11 @@ async def serve(
     from rich.console import Console
 
     from samen.bootstrap import build
+    from samen.storage.database import fill_pool
     from samen.web.app import create_app
 
     container = await build(settings)
+    await fill_pool(container.store.engine)  # before the first customers, not during them
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(container),

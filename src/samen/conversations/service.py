@@ -497,7 +497,11 @@ class ConversationService:
         if changes.state_changed or (changes.messages and conversation.state is not State.BOT):
             await self.broker.publish(
                 CONSOLE_CHANNEL,
-                {"type": "conversation", "conversation": conversation_view(conversation)},
+                {
+                    "type": "conversation",
+                    "conversation": conversation_view(conversation),
+                    "state_changed": changes.state_changed,
+                },
             )
 
     async def _deliver(self, conversation: Conversation, messages: Sequence[Message]) -> None:

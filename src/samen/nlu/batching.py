@@ -7,18 +7,24 @@ messages that arrive while a parse runs wait for it and then go together::
 
     batcher = ParseBatcher(understanding)
     result = await batcher.parse("Waar blijft mijn pakket?", ParseContext(language="nl"))
+
+A batch runs in a worker thread, or where ``run`` says: a server passes a ``ParseProcess``'s
+``parse_many`` (samen.nlu.process), so parsing leaves its process.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from samen.nlu.models import ParseResult
 from samen.nlu.pipeline import ParseContext, Understanding
 
 log = logging.getLogger(__name__)
+
+Run = Callable[[Sequence[str], Sequence[ParseContext | None]], Awaitable[list[ParseResult]]]
 
 
 @dataclass(slots=True)
@@ -29,9 +35,12 @@ class _Request:
 
 
 class ParseBatcher:
-    def __init__(self, understanding: Understanding, max_batch: int = 32) -> None:
+    def __init__(
+        self, understanding: Understanding, max_batch: int = 32, run: Run | None = None
+    ) -> None:
         self.understanding = understanding
         self.max_batch = max_batch
+        self.run = run or self._in_a_thread
         self._waiting: list[_Request] = []
         self._worker: asyncio.Task[None] | None = None
 
@@ -53,11 +62,7 @@ class ParseBatcher:
 
     async def _parse(self, batch: list[_Request]) -> None:
         try:
-            results = await asyncio.to_thread(
-                self.understanding.parse_many,
-                [r.text for r in batch],
-                [r.context for r in batch],
-            )
+            results = await self.run([r.text for r in batch], [r.context for r in batch])
         except Exception as exc:
             if len(batch) == 1:
                 if not batch[0].answer.done():
@@ -71,3 +76,8 @@ class ParseBatcher:
         for request, result in zip(batch, results, strict=True):
             if not request.answer.done():
                 request.answer.set_result(result)
+
+    async def _in_a_thread(
+        self, texts: Sequence[str], contexts: Sequence[ParseContext | None]
+    ) -> list[ParseResult]:
+        return await asyncio.to_thread(self.understanding.parse_many, texts, contexts)

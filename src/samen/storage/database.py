@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,22 @@ def create_engine(
     engine = create_async_engine(url, pool_size=pool_size, **kwargs)
     _ping_when_rested(engine, ping_after_idle)
     return engine
+
+
+async def fill_pool(engine: AsyncEngine) -> None:
+    """Open PostgreSQL's pool of connections now, all of them.
+
+    A connection is opened on first need otherwise, and opening one (a PostgreSQL backend,
+    SQLAlchemy's and asyncpg's first queries, type introspection) costs tens of milliseconds,
+    much of it on the event loop. The first burst after a start would pay for a dozen at once
+    and wait: the first second at 200 messages/s answered in 200-300 ms, the seconds after
+    it in 15 ms (bench/roundtrip.py).
+    """
+    if engine.dialect.name == "sqlite":
+        return
+    size = engine.sync_engine.pool.size()  # type: ignore[attr-defined]
+    connections = await asyncio.gather(*(engine.connect().start() for _ in range(size)))
+    await asyncio.gather(*(connection.close() for connection in connections))
 
 
 def _ping_when_rested(engine: AsyncEngine, after: float) -> None:
