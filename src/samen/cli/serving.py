@@ -9,6 +9,7 @@ is per process) and Redis for realtime (a customer's socket may sit on another w
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import socket
@@ -95,6 +96,7 @@ async def serve(
 
     container = await build(settings)
     await fill_pool(container.store.engine)  # before the first customers, not during them
+    keep_out_of_collections()
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(container),
@@ -112,6 +114,15 @@ async def serve(
         await server.serve(sockets=sockets)
     finally:
         await container.aclose()
+
+
+def keep_out_of_collections() -> None:
+    """What is built by now lives as long as the server: move it out of the garbage
+    collector's sight. A full collection then looks only at what came later, ~12 ms, instead
+    of at every object of the models and libraries too, ~120 ms, during which every request
+    in flight waits (measured at 200 messages/s, bench/roundtrip.py)."""
+    gc.collect()
+    gc.freeze()
 
 
 def run(settings: Settings, arguments: Sequence[str], workers: int) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import logging
 import os
 import pickle
@@ -185,6 +186,8 @@ def _serve(models_dir: Path, languages: tuple[str, ...], server: int) -> None:
     )
     warm_up(understanding)
     threadpool_limits(limits=1)  # small batches: one BLAS thread, as in the server
+    gc.collect()
+    gc.freeze()  # the model lives as long as the process: full collections skip it
     _send(pipe_out, ("ready", None))
     while (batch := _receive(pipe_in)) is not None:
         texts, contexts = batch
