@@ -50,6 +50,13 @@ def only(text: str, language: str, now: datetime = MONDAY) -> tuple[str, str]:
         ("12/01/27", "2027-01-12"),
         ("2027-01-12", "2027-01-12"),
         ("morgenochtend", "2026-11-24"),
+        ("eind van de maand", "2026-11-30"),
+        ("eind volgende maand", "2026-12-31"),
+        ("begin volgende maand", "2026-12-01"),
+        ("op de 4e", "2026-12-04"),
+        ("vrijdag de 4e", "2026-12-04"),
+        ("donderdag de 12e", "2026-11-12"),
+        ("sinds zaterdag", "2026-11-21"),
     ],
 )
 def test_that_a_dutch_date_is_resolved_against_now(text: str, expected: str) -> None:
@@ -80,6 +87,11 @@ def test_that_a_dutch_date_is_resolved_against_now(text: str, expected: str) -> 
         ("December 3rd", "2026-12-03"),
         ("the 3rd of December, 2026", "2026-12-03"),
         ("Dec 3, 2026", "2026-12-03"),
+        ("at the end of the month", "2026-11-30"),
+        ("on the 3rd", "2026-12-03"),
+        ("on Thursday the 12th", "2026-11-12"),
+        ("the 31st of August", "2026-08-31"),
+        ("since Friday", "2026-11-20"),
     ],
 )
 def test_that_an_english_date_is_resolved_against_now(text: str, expected: str) -> None:
@@ -178,6 +190,10 @@ def test_that_a_date_without_a_year_is_put_in_the_nearest_year() -> None:
     assert only("I ordered it on 20 December", "en") == ("date", "2026-12-20")
 
 
+def test_that_29_february_goes_to_the_nearest_leap_year_instead_of_failing() -> None:
+    assert only("kan het op 29 februari?", "nl") == ("date", "2028-02-29")
+
+
 def test_that_summer_time_gets_the_summer_offset() -> None:
     june = datetime(2027, 6, 1, 10, 0, tzinfo=AMSTERDAM)
     assert only("morgen om 10 uur", "nl", june) == ("datetime", "2027-06-02T10:00+02:00")
@@ -215,6 +231,10 @@ def test_that_the_offsets_point_at_the_expression_in_the_text() -> None:
         ("we have been waiting for over 3 days", "en"),
         ("I need 3 hours", "en"),
         ("postcode 3511 AB 12", "nl"),
+        ("dit is de 2e keer dat ik bel", "nl"),
+        ("ik woon op de 2e verdieping", "nl"),
+        ("for the 3rd time", "en"),
+        ("Guten Morgen", "de"),
     ],
 )
 def test_that_words_and_numbers_that_are_no_date_are_left_alone(text: str, language: str) -> None:

@@ -17,6 +17,11 @@ Conventions, in Europe/Amsterdam local time:
 - A clock time is read as written: "half 3" and "om 3 uur" are 02:30 and 03:00 unless a part of
   the day ('s middags, vanavond, pm, in the afternoon…) moves them to 14:30 and 15:00.
 - A date without a year is put in whichever year brings it closest to today.
+- "eind van de maand" / "end of the month" is its last day, "begin volgende maand" the first of
+  next month; "eind van het jaar" is 31 December.
+- A day of the month alone ("op de 4e", "on the 3rd.") is its next occurrence, today included;
+  beside a weekday ("vrijdag de 4e", "Thursday the 12th") it is the nearest such day that falls
+  on that weekday, past or future. "de 2e keer" and "the 3rd time" are no dates.
 """
 
 from __future__ import annotations
@@ -75,7 +80,7 @@ _HOUR = r"(?:[01]?\d|2[0-3]|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|t
 _WD = "|".join(_WEEKDAYS)
 _MONTH = (
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|"
-    r"december|january|february|march|may|june|july|october|"
+    r"december|january|february|march|may|june|july|august|october|"
     r"(?:jan|feb|mrt|mar|apr|jun|jul|aug|sept|sep|okt|oct|nov|dec)\.?)"
 )
 _ORDINAL = r"(?:st|nd|rd|th|ste|de|e)?"
@@ -90,7 +95,9 @@ def _words(table: dict[str, object]) -> str:
     return "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys)
 
 
-_DAY_RE = re.compile(rf"(?<!goede )(?<!goeden )\b(?:{_words({**_DAY_PART_WORDS, **_DAY_WORDS})})\b")
+_DAY_RE = re.compile(
+    rf"(?<!goede )(?<!goeden )(?<!guten )\b(?:{_words({**_DAY_PART_WORDS, **_DAY_WORDS})})\b"
+)
 _WEEKDAY_RE = re.compile(
     rf"\b(?:(?P<pre>volgende|vorige|next|last)\s+week\s+(?:op\s+|on\s+)?(?P<wd1>{_WD})"
     rf"|(?:(?P<mod>volgende|komende|aanstaande|deze|vorige|afgelopen|next|this\s+coming|"
@@ -116,6 +123,31 @@ _ABSOLUTE_RE = re.compile(
     rf"|\d{{1,2}}(?P<sep>[-/.])\d{{1,2}}(?P=sep)(?:\d{{4}}|\d{{2}})|\d{{4}}-\d{{1,2}}-\d{{1,2}})"
     rf"(?![\w/-]|[.,]\d)",
 )
+# The end or start of this or next month or year: "eind van de maand", "end of next month".
+_EDGE_RE = re.compile(
+    r"\b(?:(?P<e1>einde|eind|begin)\s+(?:van\s+)?(?:(?:de|het|deze|dit)\s+)?"
+    r"(?P<n1>volgende\s+|komende\s+|volgend\s+|komend\s+)?(?P<u1>maand|jaar)"
+    r"|(?P<e2>end|beginning|start)\s+of\s+(?:(?:the|this)\s+)?(?P<n2>next\s+)?(?P<u2>month|year))\b"
+)
+# A day of the month alone: "vrijdag de 4e", "on the 3rd." (not "de 2e keer", "the 3rd time").
+_DAY_OF_MONTH_RE = re.compile(
+    r"\b(?:de|the)\s+(?P<dom>3[01]|[12]\d|[1-9])(?:ste|de|e|st|nd|rd|th)\b"
+)
+_SINCE_BEFORE_RE = re.compile(r"\b(?:sinds|since)\s+$")
+_WEEKDAY_BEFORE_RE = re.compile(rf"\b(?:{_WD})\s*,?\s*$")
+# "op de 15e naar Rotterdam", "on the 3rd we leave", but not "op de 2e verdieping".
+_DATE_PREPOSITION_BEFORE_RE = re.compile(
+    r"\b(?:op|per|tot|na|vanaf|voor|on|by|until|till|before|after|from)\s+$"
+)
+_COUNTED_AFTER_RE = re.compile(
+    r"\s+(?:keer|maal|x|times?|verdieping|etage|floor|dag|week|maand|jaar|plaats|place|ronde"
+    r"|round|klas|graad|persoon|person|factuur|invoice|monteur|poging|try|attempt|herinnering"
+    r"|aanmaning|reminder|kwartaal|quarter|helft|half|storing|melding|contract|abonnement)\b"
+)
+_DAY_OF_MONTH_END_RE = re.compile(
+    r"\s*(?:[,.!?;)]|$|(?:om|at|in\s+de|in\s+the|graag|please|of\s+(?:this|next)\s+month"
+    r"|van\s+(?:deze|de|volgende)\s+maand)\b)"
+)
 _CLOCK_RE = re.compile(
     rf"(?<![\d:.,])(?:(?P<at>om|at)\s+)?(?:"
     rf"(?P<h>[01]?\d|2[0-3])(?P<sep>[:.])(?P<m>[0-5]\d)(?![\d:]|[.,]\d)"
@@ -129,7 +161,7 @@ _CLOCK_RE = re.compile(
 )
 # "om 10" / "at 10" without "uur" or "pm" only when nothing after it says it is a count.
 _BARE_HOUR_RE = re.compile(
-    r"\b(?P<at>om|at)\s+(?P<h>[01]?\d|2[0-3])(?=\s*$|\s*[,.!?;)]|\s+(?:['’]s|in|on|op|of|or|"
+    r"\b(?P<at>om|at|rond|around|omstreeks|about)\s+(?P<h>[01]?\d|2[0-3])(?=\s*$|\s*[,.!?;)]|\s+(?:['’]s|in|on|op|of|or|"
     r"en|and|tomorrow|today|tonight|morgen|vandaag|overmorgen|please|graag)\b)",
 )
 _PART_RE = re.compile(
@@ -153,6 +185,9 @@ class _Unit:
     minute: int = 0
     clock12: bool = False  # written on a 12-hour clock without am/pm: a part of the day moves it
     part: str | None = None
+    # A day of the month without its month: the same day in the months around today, so that a
+    # weekday beside it can choose ("donderdag de 12e").
+    options: tuple[date, ...] = ()
 
 
 def extract_dates(text: str, language: str, now: datetime) -> list[Entity]:
@@ -192,7 +227,8 @@ def _units(original: str, language: str, now: datetime) -> Iterator[_Unit]:
         offset, part = _DAY_PART_WORDS.get(key) or (_DAY_WORDS[key], None)
         yield _Unit("day", m.start(), m.end(), today + timedelta(offset), part=part)
     for m in _WEEKDAY_RE.finditer(text):
-        yield _Unit("day", m.start(), m.end(), _weekday(m, today))
+        since = _SINCE_BEFORE_RE.search(text, max(0, m.start() - 8), m.start()) is not None
+        yield _Unit("day", m.start(), m.end(), _weekday(m, today, since))
     for m in _WEEK_RE.finditer(text):
         weeks = -1 if m["w"].lower() in ("vorige", "last") else 1
         yield _Unit("day", m.start(), m.end(), today + timedelta(weeks=weeks))
@@ -211,6 +247,17 @@ def _units(original: str, language: str, now: datetime) -> Iterator[_Unit]:
         span = original[m.start() : m.end()]  # as written, for dateparser
         if (day := _parse_absolute(span, languages, today)) is not None:
             yield _Unit("day", m.start(), m.end(), day, absolute=True)
+    for m in _EDGE_RE.finditer(text):
+        yield _Unit("day", m.start(), m.end(), _edge(m, today))
+    for m in _DAY_OF_MONTH_RE.finditer(text):
+        after_weekday = _WEEKDAY_BEFORE_RE.search(text, max(0, m.start() - 14), m.start())
+        after_preposition = _DATE_PREPOSITION_BEFORE_RE.search(
+            text, max(0, m.start() - 7), m.start()
+        ) and not _COUNTED_AFTER_RE.match(text, m.end())
+        if after_weekday or after_preposition or _DAY_OF_MONTH_END_RE.match(text, m.end()):
+            options = tuple(_day_of_month_around(int(m["dom"]), today))
+            day = next(d for d in options if d >= today)
+            yield _Unit("day", m.start(), m.end(), day, absolute=True, options=options)
     for m in _CLOCK_RE.finditer(text):
         if (unit := _clock(m, text)) is not None:
             yield unit
@@ -221,17 +268,46 @@ def _units(original: str, language: str, now: datetime) -> Iterator[_Unit]:
         yield _Unit("part", m.start(), m.end(), part=_PARTS[word.lower()])
 
 
-def _weekday(m: re.Match[str], today: date) -> date:
+def _weekday(m: re.Match[str], today: date, since: bool = False) -> date:
     weekday = _WEEKDAYS[(m["wd1"] or m["wd2"]).lower()]
     week = (m["pre"] or m["post"] or "").lower()
     modifier = " ".join((m["mod"] or "").lower().split())
     if week:
         monday = today - timedelta(today.weekday())
         return monday + timedelta(weeks=-1 if week in ("vorige", "last") else 1, days=weekday)
-    if modifier in ("vorige", "afgelopen", "last", "past"):
+    if modifier in ("vorige", "afgelopen", "last", "past") or (since and not modifier):
         return today - timedelta((today.weekday() - weekday) % 7 or 7)
     ahead = (weekday - today.weekday()) % 7
     return today + timedelta(ahead or (0 if modifier in ("deze", "this") else 7))
+
+
+def _edge(m: re.Match[str], today: date) -> date:
+    """The last or first day of this or next month or year."""
+    end = (m["e1"] or m["e2"]) in ("einde", "eind", "end")
+    ahead = 1 if (m["n1"] or m["n2"]) else 0
+    if (m["u1"] or m["u2"]) in ("jaar", "year"):
+        year = today.year + ahead
+        return date(year, 12, 31) if end else date(year + 1, 1, 1)
+    first = _add_months(today.replace(day=1), ahead)
+    if end:
+        return _add_months(first, 1) - timedelta(days=1)
+    # "begin van de maand": the first of the month still to come (today, on the 1st)
+    return first if first >= today else _add_months(first, 1)
+
+
+def _add_months(first: date, months: int) -> date:
+    year, month = divmod(first.month - 1 + months, 12)
+    return first.replace(year=first.year + year, month=month + 1)
+
+
+def _day_of_month_around(dom: int, today: date) -> Iterator[date]:
+    """Day ``dom`` of the months from two before today's to three after, where it exists."""
+    first = today.replace(day=1)
+    for months in range(-2, 4):
+        try:
+            yield _add_months(first, months).replace(day=dom)
+        except ValueError:  # 31 November
+            continue
 
 
 def _clock(m: re.Match[str], text: str) -> _Unit | None:
@@ -296,7 +372,8 @@ def _parse_absolute(span: str, languages: list[str], today: date) -> date | None
 
 
 def _same_day_in_years(day: date, today: date) -> Iterator[date]:
-    for year in (today.year - 1, today.year, today.year + 1):
+    # Four years either way, so that 29 February always has a year (the nearest wins anyway).
+    for year in range(today.year - 4, today.year + 5):
         try:
             yield day.replace(year=year)
         except ValueError:  # 29 February
@@ -335,6 +412,13 @@ def _joins(group: list[_Unit], unit: _Unit, text: str) -> bool:
 
 def _entity(group: list[_Unit], text: str) -> Entity | None:
     days = sorted((u for u in group if u.kind == "day"), key=lambda u: not u.absolute)
+    if days and days[0].options and len(days) > 1:
+        # "vrijdag de 4e": the 4th that is a Friday, nearest to the Friday the weekday names
+        weekday = days[1].day
+        fitting = [d for d in days[0].options if d.weekday() == weekday.weekday()]
+        if fitting:
+            chosen = min(fitting, key=lambda d: abs(d - weekday))
+            days[0] = _Unit("day", days[0].start, days[0].end, chosen, absolute=True)
     clock = next((u for u in group if u.kind == "time"), None)
     part = next((u.part for u in group if u.part), None)
     start, end = group[0].start, group[-1].end
