@@ -75,6 +75,7 @@ def test_that_bare_digits_without_a_prefix_or_keyword_are_no_identifier(text: st
         ("3511-AB Utrecht", "nl", "3511-AB"),
         ("postcode 3511 ab", "nl", "3511 ab"),
         ("My zip code is 3511AB", "en", "3511AB"),
+        ("ik verhuis naar 3511 ab Utrecht", "nl", "3511 ab"),
     ],
 )
 def test_that_a_dutch_postcode_is_normalised(text: str, language: str, span: str) -> None:
@@ -92,6 +93,8 @@ def test_that_a_dutch_postcode_is_normalised(text: str, language: str, span: str
         "X3511AB",
         "in 2026 en 2027",
         "I paid 1000 as a deposit",
+        "in 2026 en Amsterdam",
+        "modem type 7590 AX",
     ],
 )
 def test_that_something_that_only_looks_like_a_postcode_is_not_one(text: str) -> None:
@@ -108,6 +111,9 @@ def test_that_something_that_only_looks_like_a_postcode_is_not_one(text: str) ->
         ("Dorpsweg nr 4", "nl", "4"),
         ("Main Street 5", "en", "5"),
         ("house number 7", "en", "7"),
+        ("Lindenlaan 12 bis", "nl", "12bis"),
+        ("Dorpsstraat 3 hs, 1234 AB", "nl", "3hs"),
+        ("huisnummer 12-a", "nl", "12a"),
     ],
 )
 def test_that_a_house_number_is_found_after_a_street_postcode_or_keyword(
@@ -175,6 +181,8 @@ def test_that_an_email_address_is_lowercased(
         ("tel: 0031612345678", "nl", "+31612345678", "0031612345678"),
         ("ons kantoor: 020-1234567", "nl", "+31201234567", "020-1234567"),
         ("call me on +44 20 7946 0958", "en", "+442079460958", "+44 20 7946 0958"),
+        ("mijn gsm is 0470 12 34 56", "nl", "+32470123456", "0470 12 34 56"),
+        ("Handy 0151 23456789", "nl", "+4915123456789", "0151 23456789"),
     ],
 )
 def test_that_a_valid_phone_number_is_given_in_e164(

@@ -10,7 +10,9 @@ A span names one thing: when two candidates overlap the longer wins, and on a ti
 specific type (an IBAN over a phone number, a date over an amount). Identifiers found after a
 keyword ("klantnummer 104233") span the number only, not the keyword. Phone numbers are looked
 for only in what no other entity claimed, so an order number, an IBAN (even one with a bad
-checksum), a postcode, an amount or a date is never read as a phone number.
+checksum), a postcode, an amount or a date is never read as a phone number. Numbers are read as
+Dutch, or in international form; a Belgian or German mobile written the national way
+("0470 12 34 56") is read as one when it is no valid Dutch number.
 """
 
 from __future__ import annotations
@@ -53,8 +55,20 @@ _CUSTOMER_RE = re.compile(
 _POSTCODE_RE = re.compile(
     r"(?<![\w-])(?P<digits>[1-9]\d{3})(?P<sep>[ -]?)(?P<letters>[a-z]{2})(?![\w-])", _I
 )
+_PLACE_AFTER_RE = re.compile(r",?\s+(?:'s-)?[A-Z][a-zà-ÿ]+(?:[\s-][A-Z][a-zà-ÿ]+)*\b")
+# Two-letter words that follow a number in a sentence ("in 2026 en Amsterdam", "1000 as Mark").
+_SHORT_WORDS = frozenset(
+    re.findall(r"\w+", "en in op om is of al na nu er te de ik je we ze ga as at an to on or by")
+    + re.findall(r"\w+", "so up us it be do go if my no me he")
+)
+_PRODUCT_BEFORE_RE = re.compile(r"\b(?:type|model|modem|router|box|versie|version)\s*:?\s*$", _I)
 _POSTCODE_WORD = re.compile(r"\b(?:postcode|post\s*code|zip(?:\s*code)?)\b", _I)
-_HOUSE = r"(?P<num>[1-9]\d{0,3}(?:-\d{1,3}|\s?[A-Z](?![\w-])|-?[a-z](?![\w-]))?)(?![\w-])"
+# A number with its addition: 12a, 12-a, 12 A, 45-2, and the written ones 12 bis, 3 hs (huis),
+# 7 zw (zwart), 7 rd (rood), 5 bg (begane grond).
+_HOUSE = (
+    r"(?P<num>[1-9]\d{0,3}(?:-\d{1,3}|[\s-]?(?i:bis|hs|zw|rd|bg)(?![\w-])|\s?[A-Z](?![\w-])"
+    r"|-?[a-z](?![\w-]))?)(?![\w-])"
+)
 _STREET_HOUSE_RE = re.compile(
     r"(?:\b(?i:[a-zà-ÿ'-]{2,}(?:straat|laan|weg|gracht|plein|kade|singel|dijk|dreef|steeg|hof|"
     r"markt|plantsoen|wal|haven|park|pad|vaart|baan|boulevard))"
@@ -77,6 +91,8 @@ _AMOUNT_RE = re.compile(
     rf"|(?<![\d.,]){_MONEY.format(2)}(?:,-{{1,2}}|,–)?\s?(?:€|euro(?:'s|s)?\b|eur\b)",
     _I,
 )
+_NEIGHBOURS = ("BE", "DE")
+_NEIGHBOUR_MOBILE_RE = re.compile(r"(?<!\d)0(?:4[5-9]|1[5-7])\d")  # 0470…, 0151…, 0176…
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.%+-]+@[a-z\d-]+(?:\.[a-z\d-]+)*\.[a-z]{2,}(?![\w-])", _I)
 _IBAN_RE = re.compile(
     r"(?<![a-z\d])[a-z]{2}\d{2}(?: ?[a-z\d]{4}){2,7}(?: ?[a-z\d]{1,3})?(?![a-z\d])", _I
@@ -119,10 +135,15 @@ def _addresses(text: str) -> Iterator[Entity]:
         letters = m["letters"].upper()
         if letters in ("SA", "SD", "SS"):
             continue
-        # "in 2026 en" or "1000 as" are not postcodes; "3511 ab" is one when the customer says so
+        # "in 2026 en" or "1000 as" are not postcodes; "3511 ab" is one when the customer says
+        # so, or when a place name follows ("1017 ct Amsterdam")
         loose = m["sep"] == " " and not m["letters"].isupper()
-        if loose and not _POSTCODE_WORD.search(text, max(0, m.start() - 20), m.start()):
+        said = _POSTCODE_WORD.search(text, max(0, m.start() - 20), m.start())
+        place = m["letters"].lower() not in _SHORT_WORDS and _PLACE_AFTER_RE.match(text, m.end())
+        if loose and not said and not place:
             continue
+        if _PRODUCT_BEFORE_RE.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "modem type 7590 AX" is a model number
         yield _entity(text, "postcode", f"{m['digits']} {letters}", m.span())
         if after := _AFTER_POSTCODE_RE.match(text, m.end()):
             yield _house(text, after)
@@ -182,9 +203,27 @@ def _phones(text: str, claimed: Iterable[tuple[int, int]]) -> Iterator[Entity]:
     if _digits(masked) < 7:
         return
     leniency = phonenumbers.Leniency.VALID
+    taken: list[tuple[int, int]] = []
     for match in phonenumbers.PhoneNumberMatcher(masked, "NL", leniency=leniency):
-        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-        yield _entity(text, "phone", e164, (match.start, match.end))
+        taken.append((match.start, match.end))
+        yield _phone(text, match)
+    if not _NEIGHBOUR_MOBILE_RE.search(masked):
+        return
+    # A Belgian or German mobile written the national way ("0470 12 34 56", "0151 23456789") is
+    # no valid Dutch number. Only mobiles count: read as Belgian or German, a mistyped Dutch
+    # number (06-1234567) would often be some valid landline.
+    for region in _NEIGHBOURS:
+        for match in phonenumbers.PhoneNumberMatcher(masked, region, leniency=leniency):
+            free = all(match.end <= s or match.start >= e for s, e in taken)
+            mobile = phonenumbers.number_type(match.number) == phonenumbers.PhoneNumberType.MOBILE
+            if free and mobile and match.raw_string.startswith("0"):
+                taken.append((match.start, match.end))
+                yield _phone(text, match)
+
+
+def _phone(text: str, match: phonenumbers.PhoneNumberMatch) -> Entity:
+    e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    return _entity(text, "phone", e164, (match.start, match.end))
 
 
 def _digits(text: str) -> int:
