@@ -166,6 +166,11 @@ def test_that_delight_in_capitals_and_exclamations_is_not_frustration() -> None:
         ("Het is nog steeds niet opgelost", "nl", "repeat"),
         ("I'm writing for the fourth time", "en", "repeat"),
         ("Still not fixed", "en", "repeat"),
+        ("ik wacht nu al 3 weken op een monteur", "nl", "waiting"),
+        ("ze zouden terugbellen maar ik heb niks gehoord", "nl", "repeat"),
+        ("ze vragen geld voor een factuur die ik al betaald heb", "nl", "repeat"),
+        ("slechtste provider ooit, ik ben weg", "nl", "leaving"),
+        ("nou, bedankt voor niks hoor", "nl", "sarcasm"),
         ("Ik heb al 2 weken geen internet", "nl", "waiting"),
         ("I have been without a connection for weeks", "en", "waiting"),
         ("Ik zeg mijn abonnement op", "nl", "leaving"),
@@ -181,6 +186,12 @@ def test_that_delight_in_capitals_and_exclamations_is_not_frustration() -> None:
 )
 def test_that_each_frustration_signal_is_recognised(text: str, language: str, signal: str) -> None:
     assert signal in frustration_signals(text, score_sentiment(text, language))
+
+
+def test_that_a_weaker_cue_does_not_hide_a_stronger_one_inside_it() -> None:
+    # "wacht nu al" (0.6) must not swallow "al 3 weken" (0.8)
+    text = "ik wacht nu al 3 weken"
+    assert frustration_signals(text, score_sentiment(text, "nl"))["waiting"] == 0.8
 
 
 def test_that_a_fixed_problem_is_not_a_repeat_complaint() -> None:

@@ -123,10 +123,18 @@ _PHRASES: dict[str, float] = {
     r"|replies|calls|helps|gets back)": -0.5,
     r"in de maling|aan het lijntje|van het kastje naar de muur": -0.7,
     r"eindelijk eens": -0.4,
+    # Impatience and broken promises: "wanneer komt hij nu eindelijk?", "niks meer gehoord".
+    r"nu eindelijk(?! (?:opgelost|gelukt|gemaakt|in orde|geregeld))": -0.4,
+    r"(?:niks|niets|nooit) (?:meer )?(?:gehoord|vernomen|teruggehoord)|never heard back": -0.4,
+    r"(?:er )?(?:kwam|komt) niemand|niemand (?:kwam|komt|is gekomen|is geweest)"
+    r"|(?:nobody|no one) (?:came|showed up|turned up)|no[- ]show": -0.5,
+    r"voor (?:niks|niets) (?:thuis|gewacht|vrij)": -0.5,
+    r"hoe kan dat(?: nou| nu| toch)?(?=\s*(?:[?!.]|$))": -0.4,
     # Sarcasm: praise with "hoor", "thanks for nothing".
     r"(?:bedankt|dank je|geweldig|super|top|fijn|knap|prima|lekker|mooi|goed bezig|heerlijk"
     r"|perfect|fantastisch|chapeau|klasse) hoor|lekker (?:dan|bezig|geregeld)": -0.5,
-    r"thanks for nothing|yeah right|oh (?:great|wonderful|brilliant|perfect)"
+    r"(?:bedankt|dank je(?: wel)?|dank u(?: wel)?) voor (?:niks|niets)"
+    r"|thanks for nothing|yeah right|oh (?:great|wonderful|brilliant|perfect)"
     r"|just (?:great|brilliant|perfect|wonderful)": -0.5,
     # Longer phrases first: the first alternative that matches at a place wins.
     r"(?:thank you|thanks) (?:so|very) much|much appreciated|great service": 0.8,
@@ -384,12 +392,17 @@ _SIGNALS: dict[str, dict[float, str]] = {
         r"|\b(?:al (?:eerder|vaker)|eerder al|already)\s+(?:\w+\s+)?(?:gebeld|gemaild|gemeld"
         r"|doorgegeven|geklaagd|aangegeven|called|phoned|rang|contacted|e-?mailed|reported"
         r"|told|explained|complained|asked)\b"
-        r"|\bkeep (?:calling|getting|being|having|telling|asking)\b",
+        r"|\bkeep (?:calling|getting|being|having|telling|asking)\b"
+        # a bill paid already and still asked for ("die ik al betaald heb", "I already paid")
+        r"|\b(?:ik|we|wij|heb|hebben|had)\s+(?:het\s+|dat\s+|die\s+|deze\s+)?al\s+(?:lang\s+)?"
+        r"betaald\b|\b(?:i|we|i'?ve|we'?ve|have)\s+already\s+paid\b",
         0.6: r"\b(?:niemand|nooit|no one|nobody|never)\s+(?:\w+\s+)?(?:neemt|nam|belt|belde"
         r"|reageert|reageerde|terug|answers|answered|responds|responded|replies|replied|called"
         r"|calls|gets back|got back|picks up)\b"
         r"|\b(?:geen|nog geen|nooit)\s+(?:reactie|antwoord|terugkoppeling)\b"
-        r"|\b(?:no|never got a|never received a)\s+(?:reply|response|answer|call ?back)\b",
+        r"|\b(?:no|never got a|never received a)\s+(?:reply|response|answer|call ?back)\b"
+        r"|\b(?:niks|niets|nooit)\s+(?:meer\s+)?(?:gehoord|vernomen|teruggehoord)\b"
+        r"|\bnever\s+heard\s+back\b",
         # Not "het werkt weer", "it works again": that is good news.
         0.45: r"\bweer\b(?<!werkt weer)(?<!werkt het weer)(?<!doet het weer)"
         r"|\bagain\b(?<!works again)(?<!working again)(?<!back again)|\bopnieuw\b",
@@ -402,7 +415,8 @@ _SIGNALS: dict[str, dict[float, str]] = {
         r"(?:dagen|dag|days|day)\b"
         r"|\b(?:wacht|wachten|wachtte)\s+(?:al|nog steeds|nog altijd|nu al)\b"
         r"|\b(?:been|still|keep)\s+waiting\b|\bon hold for\b|\bhow much longer\b"
-        r"|\b(?:de |)hele (?:ochtend|middag|dag|avond)\b|\ball (?:morning|afternoon|day)\b",
+        r"|\b(?:de |)hele (?:ochtend|middag|dag|avond)\b|\bheel de (?:ochtend|middag|dag|avond)\b"
+        r"|\ball (?:morning|afternoon|day)\b",
         0.5: r"\b(?:al|nu al|inmiddels|ruim|meer dan|for|over|more than)\s+(?:\w+\s+){0,2}?"
         r"(?:minuten|kwartier|uur|uren|minutes|hours|hour)\b",
         0.4: r"\bhoe lang (?:nog|moet ik|duurt)\b|\bin de wacht\b"
@@ -416,6 +430,7 @@ _SIGNALS: dict[str, dict[float, str]] = {
         r"|\bswitch(?:ing)?\s+(?:to|provider|providers|supplier|companies|company)\b"
         r"|\b(?:going|gonna|about)\s+to\s+(?:cancel|leave|switch|quit)\b"
         r"|\btake my (?:business|money) elsewhere\b|\b(?:you'?ve|you have) lost (?:a|me)\b"
+        r"|\bik ben (?:hier |dan |echt )?weg(?=\s*(?:[.!,;]|$))"
         r"|\b(?:i'?ll|i will|i'?m|i am)\s+(?:\w+\s+)?(?:cancel(?:l?ing)?|leav(?:e|ing)"
         r"|switch(?:ing)?|quit(?:ting)?)\b",
         0.7: r"\b(?:andere|nieuwe|another|a new|a different)\s+(?:provider|aanbieder|leverancier"
@@ -439,6 +454,7 @@ _SIGNALS: dict[str, dict[float, str]] = {
         0.7: r"\b(?:bedankt|dank je|geweldig|super|top|fijn|knap|prima|lekker|mooi|goed bezig"
         r"|heerlijk|perfect|fantastisch|chapeau|klasse)\s+(?:hoor|zeg)\b"
         r"|\blekker (?:dan|bezig|geregeld)\b|\bniet dus\b|\bja ?ja\b"
+        r"|\b(?:bedankt|dank je(?: wel)?|dank u(?: wel)?) voor (?:niks|niets)\b"
         r"|\bthanks for nothing\b|\byeah right\b|\boh (?:great|wonderful|brilliant|perfect)\b"
         r"|\bjust (?:great|brilliant|perfect|wonderful)\b|\bsure you (?:will|are|did)\b",
     },
@@ -493,6 +509,8 @@ def _strongest(name: str, folded: str) -> float:
     """The strength of the strongest cue of signal ``name`` in the text, 0 if none."""
     scan, by_strength = _compiled_signals()[name]
     strongest = 0.0
+    # Every place a cue starts, also inside another cue: in "wacht nu al 3 weken" the weaker
+    # "wacht nu al" must not hide "al 3 weken".
     for m in scan.finditer(folded):  # rarely more than one match: look up its strength then
         strongest = max(
             strongest,
@@ -509,6 +527,8 @@ def _compiled_signals() -> dict[
     for name, cues in _SIGNALS.items():
         by_strength = sorted(cues.items(), reverse=True)
         scan = compile_cues(p for _, p in by_strength)
+        # A lookahead finds where each cue starts without consuming it (see ``_strongest``).
+        scan = re.compile(f"(?={scan.pattern})")
         compiled[name] = (scan, tuple((s, re.compile(p)) for s, p in by_strength))
     return compiled
 
