@@ -45,6 +45,18 @@ DUTCH_FLAGGED = [
     ("ik ga een proces tegen jullie aanspannen", "legal_threat"),
     ("Ik ga dit melden bij de ACM en de Consumentenbond", "legal_threat"),
     ("Ik onderneem juridische stappen als dit zo doorgaat", "legal_threat"),
+    ("sinds pa er niet meer is weet ik niet hoe ik die rekeningen moet regelen", "bereavement"),
+    ("sinds mijn man dood is lukt niks meer", "bereavement"),
+    ("we hebben afscheid genomen van mijn vader", "bereavement"),
+    ("mijn opa is ingeslapen, hoe zeg ik zijn internet op", "bereavement"),
+    ("Mijn broer heeft een eind aan zijn leven gemaakt", "bereavement"),
+    ("ik weet niet meer hoe ik verder moet", "distress"),
+    ("het heeft allemaal geen zin meer", "distress"),
+    ("ik slaap al weken niet meer van de stress", "distress"),
+    ("mijn vriend heeft zichzelf wat aangedaan", "distress"),
+    ("ik zit in een blijf-van-mijn-lijfhuis", "vulnerability"),
+    ("ik word binnenkort uit huis gezet", "financial_hardship"),
+    ("ik heb geen cent meer", "financial_hardship"),
 ]
 
 ENGLISH_FLAGGED = [
@@ -91,6 +103,8 @@ ORDINARY = [
     ("Kan ik mijn afspraak met de monteur verzetten?", "nl"),
     ("Het is om te huilen met jullie wifi", "nl"),
     ("Ik wil graag overleggen over mijn abonnement", "nl"),
+    ("het heeft geen zin meer om jullie te bellen", "nl"),
+    ("ik ben ingeslapen op de bank", "nl"),
     ("Het internet valt steeds uit in de avond", "nl"),
     ("Mijn huisnummer is 78 en de postcode 3511 AB", "nl"),
     ("Ik kan niet betalen met iDEAL, de pagina geeft een fout", "nl"),

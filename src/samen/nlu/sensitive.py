@@ -39,6 +39,7 @@ _PERSON = (
     f"(?:{_KIN_WORDS}|hij|zij|ze|he|she|they|klant|abonnee|houder|accounthouder"
     "|abonnementhouder|contracthouder|holder|owner|customer|subscriber|mevrouw|meneer|mr|mrs|ms)"
 )
+_MY = r"(?:mijn|m'n|mn|onze|ons)"
 # The end of a clause: "ik weet het niet meer." but not "ik weet het niet meer precies".
 _END = r"(?=\s*(?:[.!?,;:]|$|\b(?:en|maar|want|dus|sinds|and|but|since|so)\b))"
 
@@ -59,13 +60,20 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:dood|stil)geboren\b|\bmiskraam\b",
         r"\b(?:is|zijn|was|waren)\s+(?:\w+\s+){0,2}?dood\b|\bdood\s?gegaan\b",
         r"\b(?:de|het)\s+(?:dood|verlies|heengaan)\s+van\s+(?:mijn|m'n|onze|ons)\b",
-        r"\b(?:mijn|m'n|onze)\s+(?:lieve\s+|geliefde\s+)?" + _KIN + r"\s+verloren\b",
-        r"\b(?:heb|hebben|ben|zijn)\s+(?:\w+\s+){0,2}?(?:mijn|m'n|onze)\s+"
-        + _KIN
-        + r"\s+verloren\b",
+        r"\b" + _MY + r"\s+(?:lieve\s+|geliefde\s+)?" + _KIN + r"\s+verloren\b",
+        r"\b(?:heb|hebben|ben|zijn)\s+(?:\w+\s+){0,2}?" + _MY + r"\s+" + _KIN + r"\s+verloren\b",
         r"\b" + _KIN + r"\s+(?:is|zijn)\s+er\s+niet\s+meer" + _END,
+        # "sinds pa er niet meer is", "sinds mijn man dood is", "mijn opa is ingeslapen"
+        r"\b" + _KIN + r"\s+er\s+niet\s+meer\s+(?:is|zijn|was|waren)\b",
+        r"\b" + _KIN + r"\s+dood\s+(?:is|was|zijn|waren|ging|gingen)\b",
+        r"\b(?:is|zijn|was)\s+(?:\w+\s+){0,2}?ingeslapen\b|\bzacht(?:jes)?\s+ingeslapen\b",
+        r"\b(?:een\s+)?eind(?:e)?\s+aan\s+(?:zijn|haar|hun|z'n)\s+(?:eigen\s+)?leven"
+        r"\s+(?:gemaakt|maakte|maakten)\b|\bzich(?:zelf)?\s+van\s+het\s+leven\s+beroofd\b",
         r"\bleeft\s+niet\s+meer\b|\bniet\s+meer\s+onder\s+ons\b",
-        r"\bafscheid\s+(?:\w+\s+){0,2}?(?:moeten\s+)?nemen\s+van\s+(?:mijn|m'n|onze|ons)\s+" + _KIN,
+        r"\bafscheid\s+(?:\w+\s+){0,2}?(?:moeten\s+)?(?:nemen|genomen|namen|nam)\s+van\s+"
+        + _MY
+        + r"\s+"
+        + _KIN,
         r"\bpas+(?:e?d|t)\s+a+w?a*y\b|\bpassing\s+of\b",
         r"\bpassed\s+on\b(?!\s+(?:the|a|an|my|your|his|her|our|their|this|that|it|to|details?"
         r"|info\w*|messages?)\b)",
@@ -94,7 +102,14 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"\btrek\s+(?:het|dit|t)\s+(?:echt\s+)?niet\s+meer\b",
         r"\bhoud?t?\s+(?:het|dit)\s+niet\s+(?:meer\s+)?vol\b",
         r"\bik\s+weet\s+het\s+(?:echt\s+|gewoon\s+)?niet\s+meer" + _END,
-        r"\bweet\s+(?:echt\s+|gewoon\s+)?niet\s+meer\s+wat\s+ik\s+(?:nog\s+)?(?:moet|kan)\b",
+        r"\bweet\s+(?:echt\s+|gewoon\s+)?niet\s+meer\s+(?:wat|hoe)\s+ik\s+(?:nog\s+|verder\s+)?"
+        r"(?:moet|kan)\b|\bweet\s+(?:echt\s+)?niet\s+(?:meer\s+)?hoe\s+(?:ik\s+)?(?:nog\s+)?verder\b",
+        r"\b(?:allemaal|alles|het\s+leven|mijn\s+leven)\s+(?:\w+\s+)?geen\s+zin\s+meer\b"
+        r"|\bgeen\s+zin\s+meer\s+in\s+(?:het\s+leven|leven|alles|mijn\s+leven)\b",
+        r"\bslaap\s+(?:\w+\s+){0,3}?niet\s+meer\b|\bcan'?t\s+sleep\b",
+        # Harm to oneself, or to someone close ("heeft zichzelf wat aangedaan")
+        r"\b(?:zichzelf|mezelf|mijzelf|zich)\s+(?:iets|wat)\s+(?:aan\s+te\s+doen|aan(?:ge)?d(?:aan|oen))\b"
+        r"|\b(?:hurt|harm)(?:ing|s)?\s+(?:myself|himself|herself|themselves)\b",
         r"\b(?:zelfmoord|suicide|suicidaal|zelfdoding)\w*|\ber\s+(?:een\s+)?eind(?:e)?\s+aan\s+"
         r"(?:te\s+)?maken\b|\beind(?:e)?\s+aan\s+mijn\s+leven\b",
         r"\bwil\s+(?:niet\s+meer\s+leven|dood)\b|\bga\s+dood\b(?!\s+van\b)|\bniet\s+meer\s+(?:willen\s+)?leven\b",
@@ -163,7 +178,7 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:depend(?:ent|s)?|rel(?:y|ies))\s+on\s+(?:the\s+|my\s+)?(?:internet|phone|landline)"
         r"\s+for\s+(?:my\s+)?(?:medical|health|alarm|care)\b",
         # Someone unsafe at home (a new number, a hidden address) must reach a person.
-        r"\bhuiselijk\s+geweld\b|\bmishandel\w*|\bveilig\s+thuis\b|\bblijf\s+van\s+mijn\s+lijf\b",
+        r"\bhuiselijk\s+geweld\b|\bmishandel\w*|\bveilig\s+thuis\b|\bblijf[\s-]+van[\s-]+mijn[\s-]+lijf",
         r"\b(?:slaat|sloeg|schopt|bedreigt|stalkt|achtervolgt)\s+(?:me|mij)\b|\bstalk(?:er|ing)\w*",
         r"\bcontactverbod\b|\bblijf-?weg-?huis\b|\bvrouwenopvang\b",
         r"\bdomestic\s+(?:abuse|violence)\b|\babusive\s+(?:partner|ex|husband|wife|relationship)\b",
@@ -175,7 +190,9 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"|coach)\b",
         r"\b(?:kan|kun|kunnen|kon|konden)\s+(?:\w+\s+){0,4}?niet\s+(?:meer\s+|eens\s+)?(?:be)?talen\b"
         r"(?!\s+(?:met|via|in|op|omdat|door|want)\b)",
-        r"\bniet\s+kunnen\s+betalen\b|\bgeen\s+geld\b|\bweinig\s+geld\b|\bkrap\s+bij\s+kas\b",
+        r"\bniet\s+kunnen\s+betalen\b|\bgeen\s+geld\b|\bweinig\s+geld\b|\bkrap\s+bij\s+kas\b"
+        r"|\bgeen\s+(?:rooie\s+|rode\s+)?cent\b",
+        r"\buit\s+(?:\w+\s+)?huis\s+(?:ge)?zet\w*|\bhuisuitzetting\w*|\bontruiming\w*|\bevict\w*",
         r"\brond\s?(?:te\s+)?komen\b|\bwerkloos\b|\bontslagen\b|\bbaan\s+(?:kwijt|verloren)\b",
         r"\bbijstand\w*|\buitkering\b|\bvoedselbank\b|\bdeurwaarder\w*|\bincassobureau\w*",
         r"\bfinancieel\s+(?:\w+\s+){0,2}?(?:niet\s+rond|moeilijk|krap|zwaar|lastig)\b"
