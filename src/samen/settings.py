@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     )
     parse_process: bool = Field(
         default=True,
-        description="Understand messages in a process of their own (about 300 MB more), so that "
+        description="Understand messages in a process of their own (about 450 MB more), so that "
         "parsing never holds up the server's other requests; off: in a thread of the server.",
     )
     max_request_bytes: int = Field(default=256_000, ge=1024)
