@@ -190,6 +190,22 @@ def test_that_a_date_without_a_year_is_put_in_the_nearest_year() -> None:
     assert only("I ordered it on 20 December", "en") == ("date", "2026-12-20")
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("from May 2nd through the 5th", ["2027-05-02", "2027-05-05"]),
+        ("from the 5th to the 9th of March", ["2027-03-05", "2027-03-09"]),
+        ("van de 28e tot 3 december", ["2026-11-28", "2026-12-03"]),
+        ("the 8th of this month", ["2026-11-08"]),
+        ("de 1e van volgende maand", ["2026-12-01"]),
+    ],
+)
+def test_that_a_day_of_the_month_takes_its_month_from_the_words_around_it(
+    text: str, expected: list[str]
+) -> None:
+    assert [e.value for e in extract_dates(text, "en", MONDAY)] == expected
+
+
 def test_that_29_february_goes_to_the_nearest_leap_year_instead_of_failing() -> None:
     assert only("kan het op 29 februari?", "nl") == ("date", "2028-02-29")
 

@@ -21,14 +21,17 @@ Conventions, in Europe/Amsterdam local time:
   next month; "eind van het jaar" is 31 December.
 - A day of the month alone ("op de 4e", "on the 3rd.") is its next occurrence, today included;
   beside a weekday ("vrijdag de 4e", "Thursday the 12th") it is the nearest such day that falls
-  on that weekday, past or future. "de 2e keer" and "the 3rd time" are no dates.
+  on that weekday, past or future. "de 2e keer" and "the 3rd time" are no dates. At one end of
+  a range it takes the month of the other end ("from May 2nd through the 5th" is 5 May), and
+  "the 8th of this month" is this month's, past or not.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -132,12 +135,15 @@ _EDGE_RE = re.compile(
 # A day of the month alone: "vrijdag de 4e", "on the 3rd." (not "de 2e keer", "the 3rd time").
 _DAY_OF_MONTH_RE = re.compile(
     r"\b(?:de|the)\s+(?P<dom>3[01]|[12]\d|[1-9])(?:ste|de|e|st|nd|rd|th)\b"
+    r"(?:\s+(?:of\s+(?P<of>this|next)\s+month|van\s+(?P<van>deze|de|volgende)\s+maand)\b)?"
 )
+# Between the two ends of a range: "from May 2nd through the 5th", "van de 5e tot 9 maart".
+_RANGE_GAP_RE = re.compile(r"\s*(?:-|–|to|until|till|through|thru|tot(?:\s+en\s+met)?|t/m)\s*")
 _SINCE_BEFORE_RE = re.compile(r"\b(?:sinds|since)\s+$")
 _WEEKDAY_BEFORE_RE = re.compile(rf"\b(?:{_WD})\s*,?\s*$")
 # "op de 15e naar Rotterdam", "on the 3rd we leave", but not "op de 2e verdieping".
 _DATE_PREPOSITION_BEFORE_RE = re.compile(
-    r"\b(?:op|per|tot|na|vanaf|voor|on|by|until|till|before|after|from)\s+$"
+    r"\b(?:op|per|tot|na|van|vanaf|voor|tussen|on|by|until|till|before|after|from|between)\s+$"
 )
 _COUNTED_AFTER_RE = re.compile(
     r"\s+(?:keer|maal|x|times?|verdieping|etage|floor|dag|week|maand|jaar|plaats|place|ronde"
@@ -201,7 +207,7 @@ def extract_dates(text: str, language: str, now: datetime) -> list[Entity]:
     ['2026-11-24T10:00+01:00']
     """
     local = now.astimezone(AMSTERDAM) if now.tzinfo else now.replace(tzinfo=AMSTERDAM)
-    units = _without_overlaps(list(_units(text, language, local)))
+    units = _in_ranges(_without_overlaps(list(_units(text, language, local))), text)
     groups: list[list[_Unit]] = []
     for unit in units:
         if groups and _joins(groups[-1], unit, text):
@@ -252,9 +258,15 @@ def _units(original: str, language: str, now: datetime) -> Iterator[_Unit]:
     for m in _DAY_OF_MONTH_RE.finditer(text):
         after_weekday = _WEEKDAY_BEFORE_RE.search(text, max(0, m.start() - 14), m.start())
         after_preposition = _DATE_PREPOSITION_BEFORE_RE.search(
-            text, max(0, m.start() - 7), m.start()
+            text, max(0, m.start() - 9), m.start()
         ) and not _COUNTED_AFTER_RE.match(text, m.end())
         if after_weekday or after_preposition or _DAY_OF_MONTH_END_RE.match(text, m.end()):
+            if m["of"] or m["van"]:  # "the 8th of this month", "de 1e van volgende maand"
+                ahead = 1 if (m["of"] or m["van"]) in ("next", "volgende") else 0
+                with suppress(ValueError):
+                    day = _add_months(today.replace(day=1), ahead).replace(day=int(m["dom"]))
+                    yield _Unit("day", m.start(), m.end(), day, absolute=True)
+                continue
             options = tuple(_day_of_month_around(int(m["dom"]), today))
             day = next(d for d in options if d >= today)
             yield _Unit("day", m.start(), m.end(), day, absolute=True, options=options)
@@ -279,6 +291,46 @@ def _weekday(m: re.Match[str], today: date, since: bool = False) -> date:
         return today - timedelta((today.weekday() - weekday) % 7 or 7)
     ahead = (weekday - today.weekday()) % 7
     return today + timedelta(ahead or (0 if modifier in ("deze", "this") else 7))
+
+
+def _in_ranges(units: list[_Unit], text: str) -> list[_Unit]:
+    """A day of the month at one end of a range takes the month of the other end: "from May 2nd
+    through the 5th" is 5 May, "from the 5th to the 9th of March" 5 March."""
+    for i, unit in enumerate(units):
+        if not unit.options:
+            continue
+        before = units[i - 1] if i > 0 else None
+        after = units[i + 1] if i + 1 < len(units) else None
+        if (
+            before
+            and _is_month_date(before)
+            and _RANGE_GAP_RE.fullmatch(text, before.end, unit.start)
+        ):
+            day = _day_in_month_near(before.day, unit.day.day, 1)
+        elif (
+            after and _is_month_date(after) and _RANGE_GAP_RE.fullmatch(text, unit.end, after.start)
+        ):
+            day = _day_in_month_near(after.day, unit.day.day, -1)
+        else:
+            continue
+        if day is not None:
+            units[i] = replace(unit, day=day, options=())
+    return units
+
+
+def _is_month_date(unit: _Unit) -> bool:
+    return unit.kind == "day" and unit.absolute and not unit.options
+
+
+def _day_in_month_near(anchor: date, dom: int, direction: int) -> date | None:
+    """Day ``dom`` in ``anchor``'s month, or the month after (``direction`` 1) or before (-1),
+    whichever first lies on that side of ``anchor``."""
+    for months in (0, direction):
+        with suppress(ValueError):
+            day = _add_months(anchor.replace(day=1), months).replace(day=dom)
+            if (day - anchor).days * direction >= 0:
+                return day
+    return None
 
 
 def _edge(m: re.Match[str], today: date) -> date:
