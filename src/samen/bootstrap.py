@@ -191,9 +191,14 @@ async def build_brain(
         from samen.nlu.process import ParseProcess
 
         process = ParseProcess(models.root, tenant.languages, clock, fallback=understanding)
-        await process.start()
-        extras.setdefault("closers", []).append(process.close)
-        parse = process.parse_many
+        try:
+            await process.start()
+        except Exception:
+            # Slower, but answering: parse in a thread of this process.
+            log.exception("the parse process did not start; parsing in the server's process")
+        else:
+            extras.setdefault("closers", []).append(process.close)
+            parse = process.parse_many
     policy = Policy.load(tenant.path("routing.yml"), set(tenant.queues))
     texts = Texts.load(tenant.path("texts.yml"), tenant.default_language)
     knowledge, live = await load_knowledge(store, models.encoder)

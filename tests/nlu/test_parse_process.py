@@ -110,3 +110,21 @@ async def test_that_a_newly_trained_model_is_taken_up_without_a_restart(process,
         await asyncio.sleep(0.5)
         version = (await process.parse_many(["hallo"], [None]))[0].signals["model_version"]
     assert version == newer != before
+
+
+async def test_that_a_parse_process_that_stops_answering_is_replaced(models, clock, here):
+    parser = ParseProcess(models, ("nl", "en"), clock, fallback=here, patience=2.0)
+    await parser.start()
+    try:
+        stuck = parser.pid
+        assert stuck is not None
+        os.kill(stuck, signal.SIGSTOP)
+        [result] = await parser.parse_many(["Waar blijft mijn pakket?"], [None])
+        assert result.intent.name == "order_status"  # parsed here meanwhile
+        deadline = time.monotonic() + 60
+        while parser.pid is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        assert parser.pid not in (None, stuck)
+        assert stuck not in _children()
+    finally:
+        await parser.close()

@@ -17,8 +17,8 @@ peak that wait was most of a parse's latency).
 
 The child polls the store's ``CURRENT`` as the server does, so a newly trained model is taken
 up without a restart. Times in messages ("morgen om 10 uur") are read against the server's
-clock: each context carries ``now``. If the child dies, the batch is parsed in the server's
-own process (``fallback``) and a new child is started.
+clock: each context carries ``now``. If the child dies or does not answer in time, the batch is
+parsed in the server's own process (``fallback``) and a new child is started.
 """
 
 from __future__ import annotations
@@ -58,8 +58,11 @@ class ParseProcess:
         clock: Clock,
         *,
         fallback: Understanding,
+        patience: float = 30.0,
     ) -> None:
         self.models_dir = models_dir
+        # A batch takes well under a second; one that takes this long has a stuck child.
+        self.patience = patience
         self.languages = languages
         self.clock = clock
         self.fallback = fallback
@@ -107,9 +110,12 @@ class ParseProcess:
                 async with self._turn:
                     _write(child, (list(texts), dated))
                     await child.stdin.drain()  # type: ignore[union-attr]
-                    kind, answer = await _read(child)
-            except (ParseProcessDied, ConnectionError) as exc:
-                log.error("the parse process died (%s); parsing here until a new one runs", exc)
+                    kind, answer = await asyncio.wait_for(_read(child), self.patience)
+            except (ParseProcessDied, ConnectionError, TimeoutError) as exc:
+                reason = str(exc) or "no answer in time"
+                log.error(
+                    "the parse process failed (%s); parsing here until a new one runs", reason
+                )
                 self._restart(child)
             except asyncio.CancelledError:
                 self._restart(child)  # its answer would be read as the next batch's

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
@@ -32,7 +31,6 @@ async def parse(body: ParseIn, request: Request) -> dict[str, Any]:
     brain = request.app.state.container.extras.get("brain")
     if brain is None:
         raise NluUnavailable(message="This server runs without the understanding pipeline.")
-    result = await asyncio.to_thread(
-        brain.understanding.parse, body.text, ParseContext(language=language)
-    )
+    # The brain's batcher: in the parse process where there is one, never on the event loop.
+    result = await brain.parser.parse(body.text, ParseContext(language=language))
     return result.as_dict()
