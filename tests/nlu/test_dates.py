@@ -129,27 +129,32 @@ def test_that_a_day_with_a_time_becomes_a_datetime_in_amsterdam(
     ("text", "expected"),
     [
         ("om 10 uur", "10:00"),
-        ("rond 3 uur", "03:00"),
+        ("rond 3 uur", "15:00"),
         ("om 14:00", "14:00"),
-        ("half 3", "02:30"),
-        ("om half 3", "02:30"),
+        ("half 3", "14:30"),
+        ("om half 3", "14:30"),
         ("om half 3 's middags", "14:30"),
         ("'s middags om half 3", "14:30"),
         ("half 1 's middags", "12:30"),
         ("'s avonds om 10 uur", "22:00"),
         ("'s ochtends om 8 uur", "08:00"),
-        ("kwart over 3", "03:15"),
+        ("kwart over 3", "15:15"),
         ("kwart voor 4 's middags", "15:45"),
-        ("tien voor half 4", "03:20"),
+        ("tien voor half 4", "15:20"),
         ("at 3pm", "15:00"),
         ("at 12 am", "00:00"),
         ("half past 3 in the afternoon", "15:30"),
-        ("quarter to 4", "03:45"),
+        ("quarter to 4", "15:45"),
         ("at 8 o'clock in the evening", "20:00"),
         ("at noon", "12:00"),
+        ("om 8 uur", "08:00"),
+        ("om 03:00", "03:00"),
+        ("half 3 's nachts", "02:30"),
+        ("at 6 am", "06:00"),
+        ("around 6", "18:00"),
     ],
 )
-def test_that_a_time_of_day_is_read_as_written_unless_a_part_of_the_day_moves_it(
+def test_that_a_time_of_day_is_a_customers_time_unless_a_part_of_the_day_says_otherwise(
     text: str, expected: str
 ) -> None:
     assert only(text, "nl") == ("time", expected)

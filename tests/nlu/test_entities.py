@@ -250,7 +250,7 @@ def test_that_an_invalid_iban_is_not_extracted(text: str) -> None:
         ),
         ("volgende week dinsdag", "nl", ("date", "2026-12-01", "volgende week dinsdag")),
         ("can you come next Friday?", "en", ("date", "2026-11-27", "next Friday")),
-        ("om half 3", "nl", ("time", "02:30", "om half 3")),
+        ("om half 3", "nl", ("time", "14:30", "om half 3")),
     ],
 )
 def test_that_dates_come_out_of_the_entity_extractor_too(

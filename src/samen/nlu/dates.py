@@ -14,8 +14,11 @@ Conventions, in Europe/Amsterdam local time:
   "last"/"vorige"/"afgelopen" + weekday is the latest one before today.
 - "volgende week dinsdag" and "Tuesday next week" are the Tuesday of next week (weeks start
   on Monday); "volgende week" and "next week" alone are a week from today.
-- A clock time is read as written: "half 3" and "om 3 uur" are 02:30 and 03:00 unless a part of
-  the day ('s middags, vanavond, pm, in the afternoon…) moves them to 14:30 and 15:00.
+- A clock time on a 12-hour reading is a customer's time of day: "half 3", "om 3 uur" and
+  "around 6" without a part of the day are 14:30, 15:00 and 18:00 (nobody asks to be called at
+  3 at night), while 7 to 12 stay in the morning ("morgen om 8" is 08:00). A part of the day
+  ('s ochtends, 's middags, vanavond, am, pm, in the afternoon…) or a 24-hour reading ("om
+  03:00", "om 15 uur") says it outright.
 - A date without a year is put in whichever year brings it closest to today.
 - "eind van de maand" / "end of the month" is its last day, "begin volgende maand" the first of
   next month; "eind van het jaar" is 31 December.
@@ -486,7 +489,10 @@ def _entity(group: list[_Unit], text: str) -> Entity | None:
 
 
 def _hour_in(hour: int, part: str | None) -> int:
-    """A 12-hour clock reading moved into a part of the day: 3 in the afternoon is 15."""
+    """A 12-hour clock reading moved into a part of the day: 3 in the afternoon is 15; without
+    one, 1 to 6 are in the afternoon, 7 to 12 in the morning."""
+    if part is None:
+        return hour + 12 if 1 <= hour <= 6 else hour
     if part in ("afternoon", "evening") and hour < 12:
         return hour + 12
     if part == "night" and 6 <= hour < 12:
