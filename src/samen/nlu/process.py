@@ -44,6 +44,7 @@ from samen.nlu.pipeline import ParseContext, Understanding
 log = logging.getLogger(__name__)
 
 _LENGTH = struct.Struct("!I")
+_START_PATIENCE = 300.0  # loading the demo's model takes ~4 s; a far larger one, maybe a minute
 
 
 class ParseProcessDied(RuntimeError):
@@ -61,11 +62,11 @@ class ParseProcess:
         patience: float = 30.0,
     ) -> None:
         self.models_dir = models_dir
-        # A batch takes well under a second; one that takes this long has a stuck child.
-        self.patience = patience
         self.languages = languages
         self.clock = clock
         self.fallback = fallback
+        # A batch takes well under a second; one that takes this long has a stuck child.
+        self.patience = patience
         self._child: asyncio.subprocess.Process | None = None
         self._turn = asyncio.Lock()  # one batch in the pipe at a time
         self._starting: asyncio.Task[None] | None = None
@@ -88,10 +89,12 @@ class ParseProcess:
             stdout=asyncio.subprocess.PIPE,
         )
         try:
-            kind, _ = await _read(child)
-        except ParseProcessDied:
+            kind, _ = await asyncio.wait_for(_read(child), _START_PATIENCE)
+        except (ParseProcessDied, TimeoutError) as exc:
+            if child.returncode is None:
+                child.kill()
             await child.wait()
-            raise
+            raise ParseProcessDied(str(exc) or "the parse process did not get ready") from exc
         if kind != "ready":
             raise ParseProcessDied(f"the parse process said {kind!r} instead of 'ready'")
         self._child = child
