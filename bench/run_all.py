@@ -12,6 +12,7 @@ BENCHMARKS = (
     "bench.roundtrip",
     "bench.email_triage",
     "bench.voice",
+    "bench.voicemail",
     "bench.nlu_quality",
 )
 

@@ -48,7 +48,15 @@ class Settings(BaseSettings):
         description="Understand messages in a process of their own (about 450 MB more), so that "
         "parsing never holds up the server's other requests; off: in a thread of the server.",
     )
-    max_request_bytes: int = Field(default=256_000, ge=1024)
+    max_request_bytes: int = Field(
+        default=256_000, ge=1024, description="The largest request body; voicemails have their own."
+    )
+    voicemail_max_bytes: int = Field(
+        default=20_000_000,
+        ge=1024,
+        description="The largest voicemail upload (about 10 minutes of 16 kHz 16-bit mono WAV); "
+        "speech-to-text hears as many seconds of any recording as such a WAV holds.",
+    )
     messages_per_window: int = Field(default=20, ge=1)
     message_window_seconds: float = Field(default=10.0, gt=0)
 

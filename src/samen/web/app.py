@@ -52,6 +52,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(
         knowledge.router, responses=errors.documented(*always, 401, 403, 404, 409, 503)
     )
+    from samen.channels.voice.routes import VOICEMAIL_PATH
     from samen.channels.voice.routes import router as voice_router
 
     app.include_router(voice_router, responses=errors.documented(*always, 403, 404, 502))
@@ -65,5 +66,11 @@ def create_app(container: Container) -> FastAPI:
     async def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    app.add_middleware(BodySizeLimit, max_bytes=container.settings.max_request_bytes)
+    settings = container.settings
+    # A voicemail is minutes of audio; every other request stays small.
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_request_bytes,
+        paths={VOICEMAIL_PATH: settings.voicemail_max_bytes},
+    )
     return app

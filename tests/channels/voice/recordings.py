@@ -21,15 +21,17 @@ def spoken(text: str, folder: Path, voice: str = "nl") -> bytes:
 
 class FixedTranscriber:
     """A recogniser that hears ``text`` in anything (Whisper does make words up in silence),
-    or fails with ``error``; it counts the recordings it was given."""
+    or fails with ``error``; it counts the recordings it was given, and keeps their lengths."""
 
     def __init__(self, text: str = "", error: Exception | None = None) -> None:
         self.text, self.error, self.given = text, error, 0
+        self.seconds: list[float] = []
 
     async def transcribe(
         self, samples: np.ndarray, language: str, *, expecting: str | None = None
     ) -> Transcript:
         self.given += 1
+        self.seconds.append(len(samples) / 16000)
         if self.error is not None:
             raise self.error
         return Transcript(self.text, language, len(samples) / 16000, 0.0)

@@ -8,6 +8,7 @@ server that only answers Twilio webhooks never needs it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,12 @@ class VoiceChannel:
     synthesizer: Synthesizer | None = None
     live: dict[str, Any] = field(default_factory=dict)  # conversation id → media-stream session
     recovery: VoicemailRecovery | None = None  # of voicemails left by the last stop
+    # Of a longer voicemail only this much is transcribed (the rest stays in the recording).
+    voicemail_seconds: float = 600.0
+    # One voicemail transcribed at a time: each holds a thread of the shared pool (password
+    # checks, knowledge search and call turns use it too) for as long as its speech-to-text
+    # runs, half a minute for ten minutes of audio on two cores. Others wait without a thread.
+    transcribing_voicemail: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
 
 
 class VoiceOutbound:
@@ -105,6 +112,8 @@ def attach_voice(container: Container) -> VoiceChannel | None:
             settings.data_dir / "speech", vocabulary=tenant.speech_vocabulary
         ),
         synthesizer=EspeakSynthesizer(),
+        # As many seconds as the largest WAV upload holds at 16 kHz, 16-bit, mono.
+        voicemail_seconds=settings.voicemail_max_bytes / (16000 * 2),
     )
     container.channels.register(VoiceOutbound(container))
     container.extras["voice"] = channel

@@ -19,14 +19,21 @@ _BIAS = 0x84
 _CLIP = 32635
 
 
-def ulaw_decode(data: bytes) -> np.ndarray:
-    """μ-law bytes → int16 samples."""
-    u = ~np.frombuffer(data, dtype=np.uint8).astype(np.int32) & 0xFF
+def _ulaw_table() -> np.ndarray:
+    u = ~np.arange(256, dtype=np.int32) & 0xFF
     sign = u & 0x80
     exponent = (u >> 4) & 0x07
     mantissa = u & 0x0F
     magnitude = (((mantissa << 3) + _BIAS) << exponent) - _BIAS
     return np.where(sign != 0, -magnitude, magnitude).astype(np.int16)
+
+
+_ULAW = _ulaw_table()  # every byte's sample: one look-up, no int32 copies of a long recording
+
+
+def ulaw_decode(data: bytes | memoryview) -> np.ndarray:
+    """μ-law bytes → int16 samples."""
+    return _ULAW[np.frombuffer(data, dtype=np.uint8)]
 
 
 def ulaw_encode(samples: np.ndarray) -> bytes:
@@ -40,19 +47,31 @@ def ulaw_encode(samples: np.ndarray) -> bytes:
     return (~(sign | (exponent << 4) | mantissa) & 0xFF).astype(np.uint8).tobytes()
 
 
+_BLOCK = 1 << 16  # samples interpolated at a time
+
+
 def resample(samples: np.ndarray, source: int, target: int) -> np.ndarray:
-    """Resample float or int audio; low-pass first when going down (windowed sinc)."""
-    if source == target or len(samples) == 0:
-        return samples.astype(np.float32)
-    x = samples.astype(np.float32)
+    """Resample float or int audio; low-pass first when going down (windowed sinc).
+
+    Interpolated a block at a time: at once, ten minutes of audio took 600 MB of float64
+    positions and copies for a result of 38 MB."""
+    x = np.asarray(samples, dtype=np.float32)  # float32 audio as it is, not a copy
+    if source == target or len(x) == 0:
+        return x
     if target < source:
         cutoff = 0.5 * target / source
         taps = np.arange(-32, 33)
         kernel = np.sinc(2 * cutoff * taps) * np.hamming(len(taps))
         x = np.convolve(x, (kernel / kernel.sum()).astype(np.float32), mode="same")
-    duration = len(x) / source
-    positions = np.arange(int(duration * target)) * (source / target)
-    return np.interp(positions, np.arange(len(x)), x).astype(np.float32)
+    count, step = int(len(x) / source * target), source / target
+    out = np.empty(count, dtype=np.float32)
+    for start in range(0, count, _BLOCK):
+        positions = np.arange(start, min(count, start + _BLOCK)) * step
+        first, last = int(positions[0]), min(len(x), int(positions[-1]) + 2)
+        out[start : start + len(positions)] = np.interp(
+            positions, np.arange(first, last), x[first:last]
+        )
+    return out
 
 
 def to_whisper(ulaw: bytes) -> np.ndarray:
@@ -124,10 +143,13 @@ def has_sound(samples: np.ndarray, rate: int = 16000) -> bool:
     """Whether any 20 ms of float audio in [-1, 1] is loud enough to be speech (a recording of
     silence is not given to the recogniser, which would make words up in it)."""
     size = rate * FRAME_MS // 1000
-    padded = np.zeros(-(-len(samples) // size) * size, dtype=np.float32)
-    padded[: len(samples)] = samples
-    loudness = np.sqrt(np.mean(np.square(padded.reshape(-1, size)), axis=1)) * 32768
-    return bool((loudness >= LOUD_RMS).any())
+    whole = len(samples) // size * size
+    frames = samples[:whole].reshape(-1, size)  # a view; the last partial frame on its own
+    energy = np.einsum("ij,ij->i", frames, frames)
+    tail = samples[whole:].astype(np.float64)
+    energies = np.append(energy, tail @ tail) if len(tail) else energy
+    loud = (LOUD_RMS / 32768) ** 2 * size  # a frame's summed energy at LOUD_RMS
+    return bool((energies >= loud).any())
 
 
 def _rms(frame: bytes) -> float:

@@ -19,6 +19,8 @@ from samen.errors import InvalidRequest
 router = APIRouter()
 router.include_router(twilio.router)
 extra = APIRouter(prefix="/api/v1/channels/voice", tags=["voice"])
+# Its body may be as large as SAMEN_VOICEMAIL_MAX_BYTES, not the general limit (web/app.py).
+VOICEMAIL_PATH = f"{extra.prefix}/voicemail"
 
 
 @extra.websocket("/stream")
@@ -102,24 +104,24 @@ _VOICEMAIL_FORM: dict[str, Any] = {
     description=(
         "The recording is stored before anything else happens to it. An upload whose fields "
         "are wrong (422) or whose audio cannot be read (400) is kept all the same, and the "
-        "error's `fields.voicemail` names it."
+        "error's `fields.voicemail` names it. An upload may be as large as the server's "
+        "`SAMEN_VOICEMAIL_MAX_BYTES` (20 MB, about ten minutes of 16 kHz 16-bit WAV, by "
+        "default); a larger one is refused with 413 before any of it is kept."
     ),
     openapi_extra=_VOICEMAIL_FORM,
 )
 async def voicemail(request: Request) -> dict[str, Any]:
     channel = twilio.voice_channel(request)
+    # The upload is read once into memory and the form closed before it is taken: the form's
+    # copy (in memory up to 1 MB, on disk beyond) is not kept while the speech-to-text runs.
     async with request.form() as form:
         audio, problems = _recording_in(form)
         data = await audio.read()
+        filename, content_type = audio.filename or "voicemail.wav", audio.content_type or ""
         fields = [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
-        conversation, transcript = await take_voicemail(
-            channel,
-            data,
-            audio.filename or "voicemail.wav",
-            fields,
-            audio.content_type or "",
-            problems,
-        )
+    conversation, transcript = await take_voicemail(
+        channel, data, filename, fields, content_type, problems
+    )
     return {
         "conversation": conversation_view(conversation),
         "transcript": transcript,

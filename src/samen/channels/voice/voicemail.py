@@ -10,6 +10,10 @@ the service does not speak) is kept as ``rejected`` and one that cannot be read 
 caller is not on the line, so the bot does not answer; the message is understood and routed
 like any other (``NO_AUTOMATIC_ANSWER``), and lands in the right queue for a call back.
 
+Of a long recording, as many seconds are transcribed as the largest WAV upload holds
+(``VoiceChannel.voicemail_seconds``, ten minutes by default): the rest stays in the recording,
+and the message's ``voicemail.transcribed_seconds`` says so.
+
 Taking a stored recording can be done again (a starting server takes those a stopped one left
 ``received``, see ``recovery``): its conversation is found by the recording's id and its
 message is sent once under it.
@@ -17,11 +21,9 @@ message is sent once under it.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 import re
-import shutil
 import wave
 from collections.abc import Sequence
 from typing import Any
@@ -30,13 +32,13 @@ import numpy as np
 
 from samen.channels.identity import normalise_phone
 from samen.channels.voice.adapter import VoiceChannel
-from samen.channels.voice.audio import has_sound, resample, ulaw_decode
+from samen.channels.voice.audio import has_sound, ulaw_decode
+from samen.channels.voice.decoding import ULAW_SUFFIXES, Decoded, decode
 from samen.channels.voice.ports import Recording
-from samen.channels.voice.synthesis import read_wav
 from samen.conversations.handler import NO_AUTOMATIC_ANSWER
 from samen.conversations.models import Conversation, Identity
 from samen.conversations.service import MAX_MESSAGE_CHARS, without_controls
-from samen.errors import BadRequest, InvalidRequest, MissingDependency, SamenError
+from samen.errors import BadRequest, InvalidRequest, MissingDependency
 
 log = logging.getLogger(__name__)
 
@@ -95,14 +97,14 @@ async def take(
         raise refusal
     recording.caller, recording.language = caller, language
     try:
-        samples = await decode(recording.audio, recording.filename)
+        decoded = await decode(recording.audio, recording.filename, channel.voicemail_seconds)
     except BadRequest as exc:
         recording.status, recording.error = "unreadable", exc.message
         await channel.voicemails.update(recording)
         # The caller learns the recording was kept all the same, and under which id.
         raise BadRequest(exc.code, exc.message, **exc.fields, voicemail=recording.id) from exc
     try:
-        conversation, heard = await _into_conversation(channel, recording, samples)
+        conversation, heard = await _into_conversation(channel, recording, decoded)
     except Exception as exc:  # stays "received", with why: the recording itself is safe
         recording.error = f"{type(exc).__name__}: {exc}"
         await channel.voicemails.update(recording)
@@ -139,10 +141,10 @@ def read_fields(
 
 
 async def _into_conversation(
-    channel: VoiceChannel, recording: Recording, samples: np.ndarray
+    channel: VoiceChannel, recording: Recording, decoded: Decoded
 ) -> tuple[Conversation, str]:
     caller, language = recording.caller, recording.language
-    heard, unheard = await _words(channel, samples, language)
+    heard, unheard = await _words(channel, decoded.samples, language)
     phone = normalise_phone(caller) if caller else None
     conversations = channel.calls.conversations
     # A recording taken before, by a process that stopped before it could say so, has its
@@ -158,13 +160,16 @@ async def _into_conversation(
             references=[(REFERENCE, recording.id)],
             greet=False,
         )
+    seconds = decoded.seconds
     about: dict[str, Any] = {
-        "seconds": round(len(samples) / 16000, 1),
+        "seconds": round(seconds, 1) if seconds is not None else None,  # None: longer, unknown
         "caller": phone or caller,
         "recording": recording.id,  # the audio, for an agent to listen to
     }
     if unheard:
         about["unheard"] = unheard
+    if decoded.cut:  # the rest is in the recording, for a person to listen to
+        about["transcribed_seconds"] = round(decoded.decoded_seconds, 1)
     if len(heard) > MAX_MESSAGE_CHARS:  # a long message is read up to the limit, kept whole here
         about["transcript"] = heard
     result = await conversations.receive(
@@ -188,7 +193,8 @@ async def _words(channel: VoiceChannel, samples: np.ndarray, language: str) -> t
     if channel.transcriber is None:
         return "", "No speech-to-text on this server."
     try:
-        transcript = await channel.transcriber.transcribe(samples, language)
+        async with channel.transcribing_voicemail:
+            transcript = await channel.transcriber.transcribe(samples, language)
     except MissingDependency as exc:  # the voice extra is not installed; the recording counts
         log.warning("voicemail not transcribed: %s", exc.message)
         return "", exc.message
@@ -197,39 +203,6 @@ async def _words(channel: VoiceChannel, samples: np.ndarray, language: str) -> t
         return "", "The speech-to-text failed on this recording."
     heard = without_controls(transcript.text).strip()
     return heard, "" if heard else "The speech-to-text heard no words."
-
-
-async def decode(audio: bytes, filename: str) -> np.ndarray:
-    """16 kHz float32 from a WAV (16-bit PCM), raw μ-law (``.ulaw``), or anything sox reads."""
-    if not audio:
-        raise BadRequest("empty_audio", "The upload holds no audio.")
-    if audio[:4] == b"RIFF":
-        try:
-            rate, channels, pcm = read_wav(audio)
-        except SamenError:
-            pcm = np.zeros(0, dtype=np.int16)
-        if len(pcm):
-            mono = pcm.reshape(-1, channels).mean(axis=1) if channels > 1 else pcm
-            return resample(mono.astype(np.float32) / 32768.0, rate, 16000)
-    if filename.lower().endswith((".ulaw", ".mulaw", ".ul")):
-        return resample(ulaw_decode(audio).astype(np.float32) / 32768.0, 8000, 16000)
-    return await _with_sox(audio, filename)
-
-
-async def _with_sox(audio: bytes, filename: str) -> np.ndarray:
-    sox = shutil.which("sox")
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "wav"
-    if sox is None or not suffix.isalnum():
-        raise BadRequest("unsupported_audio", "Send a 16-bit PCM WAV or 8 kHz μ-law recording.")
-    process = await asyncio.create_subprocess_exec(
-        sox, "-t", suffix, "-", "-t", "raw", "-r", "16000", "-e", "signed", "-b", "16", "-c", "1",
-        "-", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, _ = await process.communicate(audio)
-    if process.returncode != 0 or not out:
-        raise BadRequest("unsupported_audio", "This recording could not be read.")
-    return np.frombuffer(out, dtype="<i2").astype(np.float32) / 32768.0
 
 
 _AUDIO_TYPE = re.compile(r"audio/[a-z0-9.+-]{1,60}")
@@ -242,7 +215,7 @@ def playable(recording: Recording) -> tuple[bytes, str]:
     audio, claimed = recording.audio, recording.content_type.split(";")[0].strip().lower()
     if audio[:4] == b"RIFF":
         return audio, "audio/wav"
-    if recording.filename.lower().endswith((".ulaw", ".mulaw", ".ul")):
+    if recording.filename.lower().endswith(ULAW_SUFFIXES):
         out = io.BytesIO()
         with wave.open(out, "wb") as wav:
             wav.setnchannels(1)
