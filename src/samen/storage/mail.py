@@ -1,6 +1,7 @@
 """The e-mail channel's tables and ``SqlMailLog`` (the ``MailLog`` port of channels/email).
 
-The tables live on the shared ``tables.metadata``; migration 0004 creates them. Writes run
+The tables live on the shared ``tables.metadata``; migration 0004 creates them (0009 adds
+``email_inbox.claimed_at``). Writes run
 inside ``SqlStore`` transactions, so on SQLite they take turns with conversation writes.
 """
 
@@ -21,11 +22,12 @@ from sqlalchemy import (
     Text,
     func,
     insert,
+    or_,
     select,
     update,
 )
 
-from samen.channels.email.ports import Delivery, InboxEntry
+from samen.channels.email.ports import Delivery, InboxEntry, Unfinished
 from samen.storage.repositories import SqlStore
 from samen.storage.tables import UtcDateTime, metadata
 
@@ -45,6 +47,7 @@ email_inbox = Table(
     Column("conversation_id", String(32)),
     Column("samen_message_id", String(32)),
     Column("error", Text),
+    Column("claimed_at", UtcDateTime),  # since when a process holds it (while "received")
     Index("ix_email_inbox_sender", "sender", "received_at"),
     Index("ix_email_inbox_status", "status", "received_at"),
 )
@@ -88,12 +91,46 @@ class SqlMailLog:
     # received mail --------------------------------------------------------------------------
     async def add_inbound(self, entry: InboxEntry) -> None:
         values = {k: getattr(entry, k) for k in InboxEntry.__dataclass_fields__}
-        await self._run(insert(email_inbox).values(**values, size=len(entry.raw)))
+        await self._run(
+            insert(email_inbox).values(**values, size=len(entry.raw), claimed_at=entry.received_at)
+        )
 
-    async def update_inbound(self, entry: InboxEntry) -> None:
+    async def update_inbound(self, entry: InboxEntry) -> bool:
+        c = email_inbox.c
         values = {k: getattr(entry, k) for k in _ENTRY_UPDATES}
         values["error"] = (entry.error or "")[:4000] or None
-        await self._run(update(email_inbox).where(email_inbox.c.id == entry.id).values(**values))
+        async with self.store.transaction() as tx:
+            result = await tx.conn.execute(
+                update(email_inbox)
+                .where((c.id == entry.id) & (c.status == "received"))
+                .values(**values)
+            )
+        return bool(result.rowcount)
+
+    async def unfinished_inbound(self, received_before: datetime) -> list[Unfinished]:
+        c = email_inbox.c
+        rows = await self._rows(
+            select(c.id, c.claimed_at)
+            .where((c.status == "received") & (c.received_at < received_before))
+            .order_by(c.received_at, c.id)
+        )
+        return [Unfinished(row.id, row.claimed_at) for row in rows]
+
+    async def claim_inbound(
+        self, entry_id: str, held_before: datetime, now: datetime
+    ) -> InboxEntry | None:
+        c = email_inbox.c
+        async with self.store.transaction() as tx:
+            result = await tx.conn.execute(
+                update(email_inbox)
+                .where(
+                    (c.id == entry_id)
+                    & (c.status == "received")
+                    & or_(c.claimed_at.is_(None), c.claimed_at <= held_before)
+                )
+                .values(claimed_at=now)
+            )
+        return await self.get_inbound(entry_id) if result.rowcount == 1 else None
 
     async def get_inbound(self, entry_id: str) -> InboxEntry | None:
         rows = await self._rows(select(email_inbox).where(email_inbox.c.id == entry_id))
@@ -151,6 +188,7 @@ class SqlMailLog:
 def _entry(row: Any) -> InboxEntry:
     values = dict(row._mapping)
     values.pop("size")
+    values.pop("claimed_at")
     values["raw"] = bytes(values["raw"])
     return InboxEntry(**values)
 

@@ -12,8 +12,12 @@ which the web app's lifespan runs (so ``samen demo`` and ``samen serve`` run it 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from samen.bot.texts import Texts
@@ -41,23 +45,45 @@ class EmailChannel:
     mail_log: SqlMailLog
     receiver: SmtpReceiver | None = None
     poller: MailboxPoller | None = None
+    recovering: asyncio.Task[Counter[str]] | None = None
 
     async def start(self) -> None:
-        recovered = await self.inbound.recover()
-        if recovered:
-            log.warning("e-mail: handled %d mails stored before the last stop", recovered)
+        started = self.inbound.clock.now()
         if self.receiver is not None:
             await self.receiver.start()
         if self.poller is not None:
             await self.poller.start()
         await self.outbound.start()
+        # Mail a stopped server left unhandled, in the background: one held by a process that
+        # stopped waits for its hold to run out, and new mail need not wait for any of it.
+        # Last, so that a process whose start fails has claimed none of it.
+        self.recovering = asyncio.create_task(self._recover(started), name="email-recovery")
+
+    async def recovered(self) -> Counter[str]:
+        """Wait until the mail left before the start is handled or tried; what became of it."""
+        assert self.recovering is not None, "start() first"
+        return await asyncio.shield(self.recovering)
 
     async def stop(self) -> None:
+        if self.recovering is not None and not self.recovering.done():
+            self.recovering.cancel()  # a mail being handled stays held, for a later start
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.recovering
         await self.outbound.stop()
         if self.poller is not None:
             await self.poller.stop()
         if self.receiver is not None:
             await self.receiver.stop()
+
+    async def _recover(self, started: datetime) -> Counter[str]:
+        outcomes: Counter[str] = Counter()
+        try:
+            outcomes = await self.inbound.recover(started)
+        except Exception:  # the database, most likely: the mail stays for the next start
+            log.exception("e-mail: the mail left by the last stop could not be read")
+        if outcomes:
+            log.warning("e-mail: mail stored before the last stop: %s", dict(outcomes))
+        return outcomes
 
 
 def email_configured(settings: Settings) -> bool:

@@ -7,15 +7,25 @@ The raw original is committed before anything else happens to it. Mail that cann
 or that breaks something further on, is still put in a conversation and queued for a person;
 mail that must not get an automatic answer (auto-replies, bounces, lists, a sender writing too
 often) goes the normal road with a flag that silences the bot.
+
+A process holds a mail while it handles it: from the moment it stores it, or from when it
+claims one a stopped process left ``received`` (``recover``, at start), with one conditional
+update on its row, so that of several processes starting on one database one handles each. A
+hold older than ``HOLD`` is that of a process that stopped: handling a mail takes well under a
+second, and five minutes leave room for a slow database. Should a slow process still be at it,
+the second handling finds the first's conversation by the mail's Message-ID and its message by
+its client_id (``duplicate``), and what became of a mail is written once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from samen.channels.email.links import ResumeLinks
@@ -52,6 +62,8 @@ from samen.conversations.service import ConversationService, TurnResult
 log = logging.getLogger(__name__)
 
 _NO_TOPIC = {"greeting", "goodbye", "bot_identity", "human_handoff", "out_of_scope"}
+HOLD = timedelta(minutes=5)
+LOOK_AGAIN_SECONDS = 30.0  # at most, while another process holds a left mail
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +90,8 @@ class EmailInbound:
         default_queue: str,
         links: ResumeLinks | None = None,
         per_sender_per_hour: int = 10,
+        hold: timedelta = HOLD,
+        look_again: float = LOOK_AGAIN_SECONDS,
     ) -> None:
         self.service = service
         self.mail_log = mail_log
@@ -86,6 +100,7 @@ class EmailInbound:
         self.default_queue = default_queue
         self.links = links
         self.per_sender_per_hour = per_sender_per_hour
+        self.hold, self.look_again = hold, look_again
 
     async def accept(
         self,
@@ -109,12 +124,43 @@ class EmailInbound:
             )
             return Received(entry.id, "received")
 
-    async def recover(self) -> int:
-        """Handle mail stored but never handled (the server stopped half-way); at start."""
-        pending = await self.mail_log.inbound_with_status("received")
-        for entry in pending:
-            await self.handle(entry)
-        return len(pending)
+    async def recover(self, started: datetime) -> Counter[str]:
+        """Handle the mail stored before ``started`` and never handled (a server stopped
+        half-way), each once among the processes doing so: claimed first, and one held by
+        another process looked at again when its hold runs out (handled by then, it is left
+        alone). Each is tried once; what became of them, by status (``failed``: still
+        ``received``, for the next start)."""
+        outcomes: Counter[str] = Counter()
+        tried: set[str] = set()
+        while True:
+            left = [
+                u
+                for u in await self.mail_log.unfinished_inbound(received_before=started)
+                if u.id not in tried
+            ]
+            if not left:
+                return outcomes
+            now = self.clock.now()
+            lapsing = [u.held_since + self.hold for u in left if u.held_since is not None]
+            free = [u.id for u in left if u.held_since is None or u.held_since + self.hold <= now]
+            for entry_id in free:
+                tried.add(entry_id)
+                if (status := await self._recover_one(entry_id)) is not None:
+                    outcomes[status] += 1
+            if len(free) < len(left):  # held by another process: look again when it lapses
+                first = min(at for at in lapsing if at > now)
+                await asyncio.sleep(min(self.look_again, (first - now).total_seconds()))
+
+    async def _recover_one(self, entry_id: str) -> str | None:
+        now = self.clock.now()
+        entry = await self.mail_log.claim_inbound(entry_id, now - self.hold, now)
+        if entry is None:  # another process was quicker
+            return None
+        try:
+            return (await self.handle(entry)).status
+        except Exception:  # even the way to a person failed: it stays for the next start
+            log.exception("e-mail %s left by the last stop could not be handled", entry_id)
+            return "failed"
 
     async def handle(self, entry: InboxEntry) -> Received:
         try:

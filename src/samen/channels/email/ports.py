@@ -4,6 +4,14 @@
 
     entry = InboxEntry.received(raw, "smtp", now)
     await log.add_inbound(entry)          # first, before the mail is even parsed
+
+A process holds a received mail while it handles it: from the moment it stores it, or from when
+it ``claim_inbound``s one that a stopped process left ``received``::
+
+    for left in await log.unfinished_inbound(received_before=started):
+        entry = await log.claim_inbound(left.id, held_before=now - hold, now=now)
+        if entry is not None:   # no other process holds it; now this one does
+            ...
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from samen.conversations.models import new_id
 
@@ -39,6 +47,13 @@ class InboxEntry:
         return cls(id=new_id(), received_at=at, source=source, raw=raw, **values)
 
 
+class Unfinished(NamedTuple):
+    """A mail still ``received``, and since when a process holds it (``None``: none)."""
+
+    id: str
+    held_since: datetime | None
+
+
 @dataclass(slots=True)
 class Delivery:
     """One outgoing e-mail; kept whole so a retry sends exactly the same mail."""
@@ -59,9 +74,23 @@ class Delivery:
 
 
 class MailLog(Protocol):
-    async def add_inbound(self, entry: InboxEntry) -> None: ...
-    async def update_inbound(self, entry: InboxEntry) -> None:
-        """Save what became of it (status, sender, conversation, error); the raw stays as is."""
+    async def add_inbound(self, entry: InboxEntry) -> None:
+        """Store it, committed, before anything else happens to it; this process holds it."""
+
+    async def update_inbound(self, entry: InboxEntry) -> bool:
+        """Save what became of it (status, sender, conversation, error); the raw stays as is.
+        Only a mail still ``received`` changes: ``False`` when another process already
+        decided what became of it."""
+
+    async def unfinished_inbound(self, received_before: datetime) -> list[Unfinished]:
+        """The mails received before then and still ``received``, oldest first."""
+
+    async def claim_inbound(
+        self, entry_id: str, held_before: datetime, now: datetime
+    ) -> InboxEntry | None:
+        """Hold a ``received`` mail nobody has held since ``held_before``, as of ``now``; the
+        mail, or ``None`` when another process holds it or it is no longer received. One
+        conditional update: of processes claiming at once, one gets it."""
 
     async def get_inbound(self, entry_id: str) -> InboxEntry | None: ...
     async def count_inbound_from(self, sender: str, since: datetime) -> int: ...
