@@ -64,7 +64,12 @@ async def test_that_a_message_parsed_in_the_parse_process_reads_as_it_does_here(
     there = await process.parse_many(MESSAGES, contexts)
     expected = here.parse_many(MESSAGES, contexts)
     for a, b in zip(there, expected, strict=True):
-        assert (a.language, a.intent, a.ranking) == (b.language, b.intent, b.ranking)
+        # The same model in two processes: the same answers, to float rounding (BLAS threads).
+        assert (a.language, a.intent.name) == (b.language, b.intent.name)
+        assert [r.name for r in a.ranking] == [r.name for r in b.ranking]
+        assert [r.confidence for r in a.ranking] == pytest.approx(
+            [r.confidence for r in b.ranking], abs=1e-5
+        )
         assert a.entities == b.entities
         assert [s.kind for s in a.sensitive] == [s.kind for s in b.sensitive]
         assert (a.sentiment, a.frustration) == (b.sentiment, b.frustration)
