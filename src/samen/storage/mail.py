@@ -22,12 +22,13 @@ from sqlalchemy import (
     Text,
     func,
     insert,
-    or_,
     select,
     update,
 )
 
-from samen.channels.email.ports import Delivery, InboxEntry, Unfinished
+from samen.channels.email.ports import Delivery, InboxEntry
+from samen.channels.leftovers import Unfinished
+from samen.storage import claims
 from samen.storage.repositories import SqlStore
 from samen.storage.tables import UtcDateTime, metadata
 
@@ -108,28 +109,14 @@ class SqlMailLog:
         return bool(result.rowcount)
 
     async def unfinished_inbound(self, received_before: datetime) -> list[Unfinished]:
-        c = email_inbox.c
-        rows = await self._rows(
-            select(c.id, c.claimed_at)
-            .where((c.status == "received") & (c.received_at < received_before))
-            .order_by(c.received_at, c.id)
-        )
+        rows = await self._rows(claims.left_before(email_inbox, received_before))
         return [Unfinished(row.id, row.claimed_at) for row in rows]
 
     async def claim_inbound(
         self, entry_id: str, held_before: datetime, now: datetime
     ) -> InboxEntry | None:
-        c = email_inbox.c
         async with self.store.transaction() as tx:
-            result = await tx.conn.execute(
-                update(email_inbox)
-                .where(
-                    (c.id == entry_id)
-                    & (c.status == "received")
-                    & or_(c.claimed_at.is_(None), c.claimed_at <= held_before)
-                )
-                .values(claimed_at=now)
-            )
+            result = await tx.conn.execute(claims.claim(email_inbox, entry_id, held_before, now))
         return await self.get_inbound(entry_id) if result.rowcount == 1 else None
 
     async def get_inbound(self, entry_id: str) -> InboxEntry | None:

@@ -18,12 +18,13 @@ from sqlalchemy import (
     Table,
     Text,
     insert,
-    or_,
     select,
     update,
 )
 
-from samen.channels.voice.ports import Recording, Unfinished, Unplaced
+from samen.channels.leftovers import Unfinished
+from samen.channels.voice.ports import Recording, Unplaced
+from samen.storage import claims
 from samen.storage.repositories import SqlStore
 from samen.storage.tables import UtcDateTime, metadata
 
@@ -103,29 +104,15 @@ class SqlVoicemails:
         ]
 
     async def unfinished(self, received_before: datetime) -> list[Unfinished]:
-        v = voicemails.c
         async with self.store.reading() as tx:
-            rows = await tx.conn.execute(
-                select(v.id, v.claimed_at)
-                .where((v.status == "received") & (v.received_at < received_before))
-                .order_by(v.received_at, v.id)
-            )
+            rows = await tx.conn.execute(claims.left_before(voicemails, received_before))
             return [Unfinished(row.id, row.claimed_at) for row in rows]
 
     async def claim(
         self, recording_id: str, held_before: datetime, now: datetime
     ) -> Recording | None:
-        v = voicemails.c
         async with self.store.transaction() as tx:
-            result = await tx.conn.execute(
-                update(voicemails)
-                .where(
-                    (v.id == recording_id)
-                    & (v.status == "received")
-                    & or_(v.claimed_at.is_(None), v.claimed_at <= held_before)
-                )
-                .values(claimed_at=now)
-            )
+            result = await tx.conn.execute(claims.claim(voicemails, recording_id, held_before, now))
         return await self.get(recording_id) if result.rowcount == 1 else None
 
 

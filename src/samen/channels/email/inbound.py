@@ -19,7 +19,6 @@ its client_id (``duplicate``), and what became of a mail is written once.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 from collections import Counter
@@ -47,6 +46,7 @@ from samen.channels.email.threads import (
 )
 from samen.channels.email.triage import Triage, triage
 from samen.channels.identity import normalise_email
+from samen.channels.leftovers import HOLD, LOOK_AGAIN_SECONDS, finish_left
 from samen.clock import Clock
 from samen.conversations.handler import NO_AUTOMATIC_ANSWER
 from samen.conversations.models import (
@@ -62,8 +62,6 @@ from samen.conversations.service import ConversationService, TurnResult
 log = logging.getLogger(__name__)
 
 _NO_TOPIC = {"greeting", "goodbye", "bot_identity", "human_handoff", "out_of_scope"}
-HOLD = timedelta(minutes=5)
-LOOK_AGAIN_SECONDS = 30.0  # at most, while another process holds a left mail
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,26 +128,13 @@ class EmailInbound:
         another process looked at again when its hold runs out (handled by then, it is left
         alone). Each is tried once; what became of them, by status (``failed``: still
         ``received``, for the next start)."""
-        outcomes: Counter[str] = Counter()
-        tried: set[str] = set()
-        while True:
-            left = [
-                u
-                for u in await self.mail_log.unfinished_inbound(received_before=started)
-                if u.id not in tried
-            ]
-            if not left:
-                return outcomes
-            now = self.clock.now()
-            lapsing = [u.held_since + self.hold for u in left if u.held_since is not None]
-            free = [u.id for u in left if u.held_since is None or u.held_since + self.hold <= now]
-            for entry_id in free:
-                tried.add(entry_id)
-                if (status := await self._recover_one(entry_id)) is not None:
-                    outcomes[status] += 1
-            if len(free) < len(left):  # held by another process: look again when it lapses
-                first = min(at for at in lapsing if at > now)
-                await asyncio.sleep(min(self.look_again, (first - now).total_seconds()))
+        return await finish_left(
+            lambda: self.mail_log.unfinished_inbound(received_before=started),
+            self._recover_one,
+            self.clock,
+            hold=self.hold,
+            look_again=self.look_again,
+        )
 
     async def _recover_one(self, entry_id: str) -> str | None:
         now = self.clock.now()

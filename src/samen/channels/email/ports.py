@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
+from samen.channels.leftovers import Unfinished
 from samen.conversations.models import new_id
 
 
@@ -45,13 +46,6 @@ class InboxEntry:
     @classmethod
     def received(cls, raw: bytes, source: str, at: datetime, **values: Any) -> InboxEntry:
         return cls(id=new_id(), received_at=at, source=source, raw=raw, **values)
-
-
-class Unfinished(NamedTuple):
-    """A mail still ``received``, and since when a process holds it (``None``: none)."""
-
-    id: str
-    held_since: datetime | None
 
 
 @dataclass(slots=True)

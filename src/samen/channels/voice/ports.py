@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
+from samen.channels.leftovers import Unfinished
 from samen.conversations.models import new_id
 
 
@@ -56,13 +57,6 @@ class Recording:
             audio=audio,
             **values,
         )
-
-
-class Unfinished(NamedTuple):
-    """A recording still ``received``, and since when a process holds it (``None``: none)."""
-
-    id: str
-    held_since: datetime | None
 
 
 class Unplaced(NamedTuple):

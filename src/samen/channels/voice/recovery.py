@@ -27,15 +27,13 @@ import logging
 from collections import Counter
 from datetime import timedelta
 
+from samen.channels.leftovers import HOLD, LOOK_AGAIN_SECONDS, finish_left
 from samen.channels.voice.adapter import VoiceChannel
 from samen.channels.voice.voicemail import take
 from samen.clock import Clock
 from samen.errors import SamenError
 
 log = logging.getLogger(__name__)
-
-HOLD = timedelta(minutes=5)
-LOOK_AGAIN_SECONDS = 30.0  # at most, while another process holds one
 
 
 class VoicemailRecovery:
@@ -79,34 +77,25 @@ class VoicemailRecovery:
 
     async def _recover(self) -> None:
         started = self.clock.now()
-        tried: set[str] = set()
-        while True:
-            left = [
-                u
-                for u in await self.channel.voicemails.unfinished(received_before=started)
-                if u.id not in tried
-            ]
-            if not left:
-                return
-            now = self.clock.now()
-            lapsing = [u.held_since + self.hold for u in left if u.held_since is not None]
-            free = [u.id for u in left if u.held_since is None or u.held_since + self.hold <= now]
-            for recording_id in free:
-                tried.add(recording_id)
-                await self._take(recording_id)
-            if len(free) < len(left):  # held by another process: look again when it lapses
-                first = min(at for at in lapsing if at > now)
-                await asyncio.sleep(min(self.look_again, (first - now).total_seconds()))
+        self.outcomes.update(
+            await finish_left(
+                lambda: self.channel.voicemails.unfinished(received_before=started),
+                self._take,
+                self.clock,
+                hold=self.hold,
+                look_again=self.look_again,
+            )
+        )
 
-    async def _take(self, recording_id: str) -> None:
+    async def _take(self, recording_id: str) -> str | None:
         now = self.clock.now()
         recording = await self.channel.voicemails.claim(recording_id, now - self.hold, now)
         if recording is None:  # another process was quicker
-            return
+            return None
         try:
             await take(self.channel, recording)
         except SamenError as exc:  # refused as its upload would have been (kept, with why)
             log.warning("voicemail %s left by the last stop: %s", recording_id, exc.message)
         except Exception:  # it stays "received", with why, for the next start
             log.exception("voicemail %s left by the last stop could not be taken", recording_id)
-        self.outcomes[recording.status if recording.status != "received" else "failed"] += 1
+        return recording.status if recording.status != "received" else "failed"
