@@ -83,10 +83,17 @@ async def test_that_times_in_a_message_are_read_against_the_servers_clock(proces
     assert dates, result.entities
 
 
-async def test_that_a_batcher_hands_its_batches_to_the_parse_process(process):
+async def test_that_a_batcher_hands_its_batches_to_the_parse_process(process, monkeypatch):
+    def not_here(*_args: object) -> None:
+        raise AssertionError("parsed in the test's own process")
+
+    monkeypatch.setattr(process.fallback, "parse_many", not_here)  # only the child may answer
     batcher = ParseBatcher(process.fallback, run=process.parse_many)
     results = await asyncio.gather(*(batcher.parse(text) for text in MESSAGES))
     assert [r.intent.name for r in results] == ["order_status", "bereavement", "pricing"]
+    assert {r.signals["model_version"] for r in results} == {
+        ModelStore(process.models_dir).current_version()
+    }
 
 
 async def test_that_when_the_parse_process_dies_messages_are_parsed_here_until_a_new_one_runs(
