@@ -23,6 +23,11 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    shared_ports: bool = Field(
+        default=False,
+        description="Set by `samen serve --workers N`: the HTTP and SMTP ports are shared with "
+        "sibling workers (SO_REUSEPORT), the kernel spreading connections over them.",
+    )
     public_url: str | None = Field(
         default=None, description="How customers and agents reach this server, for links."
     )

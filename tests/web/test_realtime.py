@@ -286,3 +286,55 @@ def shared_env(pg_database: str, models: Path, tmp_path: Path) -> dict[str, str]
         "SAMEN_DATA_DIR": str(tmp_path / "data"),
         "SAMEN_SECRET_KEY": "shared-secret",
     }
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+async def test_that_every_worker_receives_mail_on_the_one_smtp_port(
+    pg_database, demo_models_dir, tmp_path
+):
+    port, smtp_port = free_port(), free_port()
+    env = {
+        **shared_env(pg_database, demo_models_dir, tmp_path),
+        "SAMEN_EMAIL_INBOUND_PORT": str(smtp_port),
+        "SAMEN_EMAIL_ADDRESS": "klantenservice@polderlink.nl",
+    }
+    samen = str(Path(sys.executable).parent / "samen")
+    parent = subprocess.Popen(
+        [samen, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        await wait_until_up(f"127.0.0.1:{port}", [parent])
+        stored = await asyncio.to_thread(send_mails, smtp_port, 6)
+        assert len(set(stored)) == 6  # each mail stored once, under its own id
+        assert len(workers_of(parent.pid)) == 1  # the worker that shares the port still runs
+    finally:
+        parent.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            parent.wait(timeout=20)
+
+
+def send_mails(port: int, count: int) -> list[str]:
+    """Send ``count`` mails, a connection each (the kernel picks the worker); what each
+    server said it stored them as."""
+    import smtplib
+    from email.message import EmailMessage
+
+    stored = []
+    for n in range(count):
+        mail = EmailMessage()
+        mail["From"] = f"klant{n}@example.nl"
+        mail["To"] = "klantenservice@polderlink.nl"
+        mail["Subject"] = f"Vraag {n}"
+        mail.set_content("Wanneer wordt mijn bestelling ORD-2026-004512 bezorgd?")
+        with smtplib.SMTP("127.0.0.1", port, timeout=30) as smtp:
+            smtp.ehlo()
+            smtp.mail(mail["From"])
+            smtp.rcpt(mail["To"])
+            code, answer = smtp.data(mail.as_bytes())
+        assert code == 250, answer
+        stored.append(answer.decode().rpartition(" ")[2])
+    return stored

@@ -84,9 +84,7 @@ def _die_with_parent() -> None:
         pass
 
 
-async def serve(
-    settings: Settings, banner: Sequence[str] = (), *, shared_port: bool = False
-) -> None:
+async def serve(settings: Settings, banner: Sequence[str] = ()) -> None:
     import uvicorn
     from rich.console import Console
 
@@ -109,7 +107,7 @@ async def serve(
     )
     for line in banner:
         Console().print(line)
-    sockets = [listening_socket(settings.host, settings.port, shared_port)]
+    sockets = [listening_socket(settings.host, settings.port, settings.shared_ports)]
     try:
         await server.serve(sockets=sockets)
     finally:
@@ -131,7 +129,7 @@ def run(settings: Settings, arguments: Sequence[str], workers: int) -> None:
     shared = workers > 1 or WORKER_ENV in os.environ
     others = start_workers(arguments, workers - 1) if workers > 1 else []
     try:
-        run_loop(serve(settings, shared_port=shared))
+        run_loop(serve(settings.model_copy(update={"shared_ports": shared})))
     finally:
         stop_workers(others)
 

@@ -153,7 +153,11 @@ def attach_email(container: Container) -> EmailChannel:
     if settings.email_inbound_port:
         domain = settings.email_address.rpartition("@")[2].strip().lower()
         channel.receiver = SmtpReceiver(
-            inbound, settings.email_inbound_port, host=settings.host, domains={domain}
+            inbound,
+            settings.email_inbound_port,
+            host=settings.host,
+            domains={domain},
+            shared=settings.shared_ports,
         )
     if settings.email_imap_url:
         channel.poller = MailboxPoller(ImapMailbox(settings.email_imap_url), inbound)

@@ -60,8 +60,12 @@ class SmtpReceiver:
         host: str = "0.0.0.0",
         hostname: str = "samen",
         domains: set[str] | None = None,
+        shared: bool = False,
     ) -> None:
         self.inbound = inbound
+        # With several workers each binds the port (SO_REUSEPORT) and the kernel spreads the
+        # connections; a port held by any other program still fails the start.
+        self.shared = shared
         self.domains = {d.lower() for d in domains or set()}
         self.port = port
         self.host = host
@@ -83,7 +87,9 @@ class SmtpReceiver:
                 loop=loop,
             )
 
-        self._server = await loop.create_server(protocol, host=self.host, port=self.port)
+        self._server = await loop.create_server(
+            protocol, host=self.host, port=self.port, reuse_port=self.shared or None
+        )
         log.info("e-mail: receiving SMTP on %s:%s", self.host, self.port)
 
     @property
