@@ -93,19 +93,26 @@
       kept[d.id] = values;
     });
   });
-  body.addEventListener("htmx:afterSettle", function () {
-    if (kept) {
-      Object.keys(kept).forEach(function (id) {
-        var d = document.getElementById(id);
-        if (!d) return;
-        d.open = true;
-        Object.keys(kept[id]).forEach(function (name) {
-          var f = d.querySelector('[name="' + name + '"]:not([type=hidden])');
-          if (f) f.value = kept[id][name];
-        });
+  // Put them back as soon as the new timeline is in (afterSwap): a click on "Correct" before
+  // the settle, ~20 ms later, sent the select's first option instead of the agent's choice.
+  // And again after the settle, which gives elements with an id their new attributes (closing
+  // the details again).
+  function restore() {
+    if (!kept) return;
+    Object.keys(kept).forEach(function (id) {
+      var d = document.getElementById(id);
+      if (!d) return;
+      d.open = true;
+      Object.keys(kept[id]).forEach(function (name) {
+        var f = d.querySelector('[name="' + name + '"]:not([type=hidden])');
+        if (f) f.value = kept[id][name];
       });
-      kept = null;
-    }
+    });
+  }
+  body.addEventListener("htmx:afterSwap", restore);
+  body.addEventListener("htmx:afterSettle", function () {
+    restore();
+    kept = null;
     toBottom();
     countWaiting();
   });
