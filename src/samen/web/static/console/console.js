@@ -104,7 +104,9 @@
       if (!d) return;
       d.open = true;
       Object.keys(kept[id]).forEach(function (name) {
-        var f = d.querySelector('[name="' + name + '"]:not([type=hidden])');
+        // Not just [name]: the quick-pick buttons are named "intent" too, and come first.
+        var f = d.querySelector('select[name="' + name + '"], textarea[name="' + name + '"], ' +
+          'input[name="' + name + '"]:not([type=hidden])');
         if (f) f.value = kept[id][name];
       });
     });
