@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -290,7 +291,7 @@ def shared_env(pg_database: str, models: Path, tmp_path: Path) -> dict[str, str]
 
 @pytest.mark.postgres
 @pytest.mark.redis
-async def test_that_every_worker_receives_mail_on_the_one_smtp_port(
+async def test_that_every_worker_receives_mail_on_the_one_smtp_port_and_stores_it_once(
     pg_database, demo_models_dir, tmp_path
 ):
     port, smtp_port = free_port(), free_port()
@@ -298,6 +299,7 @@ async def test_that_every_worker_receives_mail_on_the_one_smtp_port(
         **shared_env(pg_database, demo_models_dir, tmp_path),
         "SAMEN_EMAIL_INBOUND_PORT": str(smtp_port),
         "SAMEN_EMAIL_ADDRESS": "klantenservice@polderlink.nl",
+        "SAMEN_PARSE_PROCESS": "0",  # not what this is about; halves the start
     }
     samen = str(Path(sys.executable).parent / "samen")
     parent = subprocess.Popen(
@@ -308,33 +310,93 @@ async def test_that_every_worker_receives_mail_on_the_one_smtp_port(
     )
     try:
         await wait_until_up(f"127.0.0.1:{port}", [parent])
-        stored = await asyncio.to_thread(send_mails, smtp_port, 6)
-        assert len(set(stored)) == 6  # each mail stored once, under its own id
-        assert len(workers_of(parent.pid)) == 1  # the worker that shares the port still runs
+        [worker] = workers_of(parent.pid)
+        await wait_until_listening(smtp_port, {parent.pid, worker}, [parent])
+        senders = [f"klant{n}@{uuid.uuid4().hex[:12]}.example" for n in range(6)]
+        stored = await asyncio.to_thread(send_mails, smtp_port, senders)
+        assert len(set(stored)) == len(senders)  # each answered with its own inbox id
+        assert await inbox_rows(pg_database, senders) == dict.fromkeys(senders, 1)
+        assert parent.poll() is None and workers_of(parent.pid) == [worker]  # both still serve
     finally:
         parent.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
             parent.wait(timeout=20)
 
 
-def send_mails(port: int, count: int) -> list[str]:
-    """Send ``count`` mails, a connection each (the kernel picks the worker); what each
-    server said it stored them as."""
+async def wait_until_listening(
+    port: int, pids: set[int], processes: list[subprocess.Popen[bytes]]
+) -> None:
+    """Until each of ``pids`` listens on ``port`` (its server has started its e-mail)."""
+    for _ in range(600):
+        if pids <= listening_on(port):
+            return
+        if gone := [pid for pid in pids if not alive(pid)]:
+            raise AssertionError(f"{gone} exited before listening on {port}")
+        for process in processes:
+            if process.poll() is not None:
+                raise AssertionError(process.stderr.read().decode() if process.stderr else "")
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"not all of {pids} listen on {port}: {listening_on(port)}")
+
+
+def alive(pid: int) -> bool:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    return False
+
+
+def listening_on(port: int) -> set[int]:
+    """The processes with a socket listening on ``port`` (Linux's /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":
+                    inodes.add(f"socket:[{fields[9]}]")
+    pids = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                if any(os.readlink(f) in inodes for f in Path(f"/proc/{entry}/fd").iterdir()):
+                    pids.add(int(entry))
+    return pids
+
+
+def send_mails(port: int, senders: list[str]) -> list[str]:
+    """A mail from each sender, a connection each (the kernel picks the worker); what each
+    server said it stored it as."""
     import smtplib
     from email.message import EmailMessage
 
     stored = []
-    for n in range(count):
+    for n, sender in enumerate(senders):
         mail = EmailMessage()
-        mail["From"] = f"klant{n}@example.nl"
+        mail["From"] = sender
         mail["To"] = "klantenservice@polderlink.nl"
         mail["Subject"] = f"Vraag {n}"
         mail.set_content("Wanneer wordt mijn bestelling ORD-2026-004512 bezorgd?")
         with smtplib.SMTP("127.0.0.1", port, timeout=30) as smtp:
             smtp.ehlo()
-            smtp.mail(mail["From"])
+            smtp.mail(sender)
             smtp.rcpt(mail["To"])
             code, answer = smtp.data(mail.as_bytes())
         assert code == 250, answer
         stored.append(answer.decode().rpartition(" ")[2])
     return stored
+
+
+async def inbox_rows(database: str, senders: list[str]) -> dict[str, int]:
+    """How many times the mail of each sender is stored."""
+    import asyncpg
+
+    conn = await asyncpg.connect(database)
+    try:
+        rows = await conn.fetch(
+            "SELECT envelope_from, count(*) AS n FROM email_inbox "
+            "WHERE envelope_from = ANY($1::text[]) GROUP BY envelope_from",
+            senders,
+        )
+    finally:
+        await conn.close()
+    return {row["envelope_from"]: row["n"] for row in rows}

@@ -84,7 +84,11 @@ def demo(
     ]
     from samen.cli import serving
 
-    serving.run_loop(serving.serve(settings, banner))
+    try:
+        serving.run_loop(serving.serve(settings, banner))
+    except ConfigError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(2) from exc
 
 
 def _demo_logins() -> list[str]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from samen.errors import ConfigError
 from samen.settings import Settings
+from samen.sockets import listening_socket
 
 WORKER_ENV = "SAMEN_WORKER_OF"  # set in a worker's environment: the parent's pid
 
@@ -39,20 +40,6 @@ def check_workers(settings: Settings, workers: int) -> None:
             message="Several workers need Redis (SAMEN_REDIS_URL) so that live events reach a "
             "customer whose connection is on another worker."
         )
-
-
-def listening_socket(host: str, port: int, shared: bool) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP named explicitly: the event loop turns Nagle off (TCP_NODELAY) only on
-    # connections it can tell are TCP; without it every answer waited ~40 ms for an ACK.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if shared:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
 
 
 def start_workers(arguments: Sequence[str], count: int) -> list[subprocess.Popen[bytes]]:
@@ -93,24 +80,32 @@ async def serve(settings: Settings, banner: Sequence[str] = ()) -> None:
     from samen.web.app import create_app
 
     container = await build(settings)
-    await fill_pool(container.store.engine)  # before the first customers, not during them
-    keep_out_of_collections()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(container),
-            host=settings.host,
-            port=settings.port,
-            log_level="info",
-            proxy_headers=True,
-            ws_ping_interval=20,
-        )
-    )
-    for line in banner:
-        Console().print(line)
-    sockets = [listening_socket(settings.host, settings.port, settings.shared_ports)]
+    sockets: list[socket.socket] = []
     try:
+        # Both ports are bound before anything starts: one that another program holds ends the
+        # start here (PortTaken, which says what to do), not in a server without its e-mail.
+        sockets.append(listening_socket(settings.host, settings.port, settings.shared_ports))
+        email = container.extras.get("email")
+        if email is not None and email.receiver is not None:
+            email.receiver.listen()
+        await fill_pool(container.store.engine)  # before the first customers, not during them
+        keep_out_of_collections()
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(container),
+                host=settings.host,
+                port=settings.port,
+                log_level="info",
+                proxy_headers=True,
+                ws_ping_interval=20,
+            )
+        )
+        for line in banner:
+            Console().print(line)
         await server.serve(sockets=sockets)
     finally:
+        for sock in sockets:
+            sock.close()
         await container.aclose()
 
 

@@ -1,7 +1,7 @@
 """The e-mail channel's tables and ``SqlMailLog`` (the ``MailLog`` port of channels/email).
 
 The tables live on the shared ``tables.metadata``; migration 0004 creates them (0009 adds
-``email_inbox.claimed_at``). Writes run
+``email_inbox.claimed_at``, 0010 ``email_inbox.source_key``). Writes run
 inside ``SqlStore`` transactions, so on SQLite they take turns with conversation writes.
 """
 
@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     Column,
     Index,
+    Insert,
     Integer,
     LargeBinary,
     String,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 
 from samen.channels.email.ports import Delivery, InboxEntry
 from samen.channels.leftovers import Unfinished
@@ -49,8 +51,10 @@ email_inbox = Table(
     Column("samen_message_id", String(32)),
     Column("error", Text),
     Column("claimed_at", UtcDateTime),  # since when a process holds it (while "received")
+    Column("source_key", String(100)),  # IMAP: the mail's UID and digest (NULL from SMTP)
     Index("ix_email_inbox_sender", "sender", "received_at"),
     Index("ix_email_inbox_status", "status", "received_at"),
+    Index("ux_email_inbox_source_key", "source_key", unique=True),
 )
 
 email_deliveries = Table(
@@ -73,6 +77,15 @@ email_deliveries = Table(
     Index("ix_email_deliveries_conversation", "conversation_id", "created_at"),
 )
 
+# A mail whose source_key is stored already (another process read it too) is not stored again:
+# the unique index answers in the insert itself. Rows without a key (SMTP) never conflict.
+_INSERT_INBOUND: dict[str, Insert] = {
+    "postgresql": postgresql.insert(email_inbox).on_conflict_do_nothing(
+        index_elements=["source_key"]
+    ),
+    "sqlite": sqlite.insert(email_inbox).on_conflict_do_nothing(index_elements=["source_key"]),
+}
+
 _ENTRY_UPDATES = ("sender", "message_id", "status", "conversation_id", "samen_message_id", "error")
 _DELIVERY_UPDATES = ("status", "attempts", "last_error", "next_attempt_at", "sent_at")
 
@@ -90,11 +103,15 @@ class SqlMailLog:
             await tx.conn.execute(statement)
 
     # received mail --------------------------------------------------------------------------
-    async def add_inbound(self, entry: InboxEntry) -> None:
+    async def add_inbound(self, entry: InboxEntry) -> bool:
         values = {k: getattr(entry, k) for k in InboxEntry.__dataclass_fields__}
-        await self._run(
-            insert(email_inbox).values(**values, size=len(entry.raw), claimed_at=entry.received_at)
-        )
+        async with self.store.transaction() as tx:
+            result = await tx.conn.execute(
+                _INSERT_INBOUND[tx.conn.dialect.name].values(
+                    **values, size=len(entry.raw), claimed_at=entry.received_at
+                )
+            )
+        return bool(result.rowcount)
 
     async def update_inbound(self, entry: InboxEntry) -> bool:
         c = email_inbox.c

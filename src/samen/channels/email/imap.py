@@ -4,6 +4,12 @@ Standard-library ``imaplib`` in a worker thread: each poll connects, reads the u
 without marking it (``BODY.PEEK[]``), hands every message to ``EmailInbound`` and marks it
 ``\\Seen`` only once it is stored; a mail that could not be stored stays unseen for the next poll.
 
+Every server process polls (``samen serve --workers N``, or several hosts on one database), so
+two may read the same unseen mail before either marks it. Each mail is stored under a key, its
+UID and a digest of its bytes; of the processes storing it one does and handles it, the others
+only mark it seen. So does the next poll with a mail whose process stopped after storing it and
+before marking it (the next start handles it, as it does any mail left ``received``).
+
     imaps://user:password@imap.example.com/INBOX      (TLS, port 993)
     imap://user:password@127.0.0.1:1143/Support       (plain, for a local bridge)
 """
@@ -12,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import imaplib
 import logging
 import re
@@ -113,6 +120,12 @@ def _quoted(folder: str) -> str:
     return folder if re.fullmatch(r"[\w./-]+", folder) else '"' + folder.replace('"', r"\"") + '"'
 
 
+def mail_key(uid: str, raw: bytes) -> str:
+    """The same mail read again, by any process, has the same key; another mail under a reused
+    UID (a mailbox that was rebuilt) has another."""
+    return f"imap:{uid}:{hashlib.sha256(raw).hexdigest()}"
+
+
 class MailboxPoller:
     def __init__(
         self, mailbox: Mailbox, inbound: EmailInbound, interval: float = 60.0, batch: int = 50
@@ -129,8 +142,9 @@ class MailboxPoller:
         stored = 0
         try:
             for uid, raw in await asyncio.to_thread(self.mailbox.unseen, self.batch):
-                await self.inbound.accept(raw, source="imap")  # raises if it could not be stored
-                stored += 1
+                # raises if it could not be stored; None: another process stored it
+                if await self.inbound.accept_once(raw, mail_key(uid, raw)) is not None:
+                    stored += 1
                 await asyncio.to_thread(self.mailbox.mark_seen, uid)
         finally:
             await asyncio.to_thread(self.mailbox.close)

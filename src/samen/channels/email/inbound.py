@@ -14,7 +14,8 @@ update on its row, so that of several processes starting on one database one han
 hold older than ``HOLD`` is that of a process that stopped: handling a mail takes well under a
 second, and five minutes leave room for a slow database. Should a slow process still be at it,
 the second handling finds the first's conversation by the mail's Message-ID and its message by
-its client_id (``duplicate``), and what became of a mail is written once.
+its client_id (``duplicate``), and what became of a mail is written once. A mail that several
+processes read from one mailbox is stored by one of them (``accept_once``).
 """
 
 from __future__ import annotations
@@ -114,6 +115,18 @@ class EmailInbound:
             raw, source, self.clock.now(), envelope_from=envelope_from, recipients=list(recipients)
         )
         await self.mail_log.add_inbound(entry)
+        return await self._handle_stored(entry)
+
+    async def accept_once(self, raw: bytes, key: str, *, source: str = "imap") -> Received | None:
+        """``accept`` a mail that other processes may be reading too (a mailbox they all poll):
+        ``key`` names it at its source, and of the processes accepting it one stores and
+        handles it; the others get ``None``."""
+        entry = InboxEntry.received(raw, source, self.clock.now(), source_key=key)
+        if not await self.mail_log.add_inbound(entry):
+            return None
+        return await self._handle_stored(entry)
+
+    async def _handle_stored(self, entry: InboxEntry) -> Received:
         try:
             return await self.handle(entry)
         except Exception:  # even the way to a person failed (database gone): ``recover`` retries

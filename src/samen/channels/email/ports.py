@@ -5,6 +5,9 @@
     entry = InboxEntry.received(raw, "smtp", now)
     await log.add_inbound(entry)          # first, before the mail is even parsed
 
+A mail read from a mailbox that other processes read too carries a ``source_key``; of the
+processes storing it, one does (``add_inbound`` answers ``False`` to the others).
+
 A process holds a received mail while it handles it: from the moment it stores it, or from when
 it ``claim_inbound``s one that a stopped process left ``received``::
 
@@ -33,6 +36,9 @@ class InboxEntry:
     received_at: datetime
     source: str  # "smtp" or "imap"
     raw: bytes
+    # What names this mail at its source, where it can be read more than once (an IMAP
+    # mailbox that several processes poll): a second mail with the same key is not stored.
+    source_key: str | None = None
     envelope_from: str | None = None
     recipients: list[str] = field(default_factory=list)
     sender: str | None = None
@@ -68,8 +74,10 @@ class Delivery:
 
 
 class MailLog(Protocol):
-    async def add_inbound(self, entry: InboxEntry) -> None:
-        """Store it, committed, before anything else happens to it; this process holds it."""
+    async def add_inbound(self, entry: InboxEntry) -> bool:
+        """Store it, committed, before anything else happens to it; this process holds it.
+        ``False`` (nothing stored) when a mail with its ``source_key`` is stored already: one
+        insert, so that of processes storing the same mail at once one stores it."""
 
     async def update_inbound(self, entry: InboxEntry) -> bool:
         """Save what became of it (status, sender, conversation, error); the raw stays as is.

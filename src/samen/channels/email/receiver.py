@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from samen.channels.email.inbound import EmailInbound
+from samen.sockets import listening_socket
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +66,23 @@ class SmtpReceiver:
     ) -> None:
         self.inbound = inbound
         # With several workers each binds the port (SO_REUSEPORT) and the kernel spreads the
-        # connections; a port held by any other program still fails the start.
+        # connections; a port held by any other program still fails the start (PortTaken).
         self.shared = shared
         self.domains = {d.lower() for d in domains or set()}
         self.port = port
         self.host = host
         self.hostname = hostname
+        self._sock: socket.socket | None = None
         self._server: asyncio.Server | None = None
+
+    def listen(self) -> socket.socket:
+        """Bind the port now, before ``start`` (``samen serve`` binds its ports first, so that
+        one another program holds stops the start before anything runs)."""
+        if self._sock is None:
+            self._sock = listening_socket(
+                self.host, self.port, self.shared, setting="SAMEN_EMAIL_INBOUND_PORT"
+            )
+        return self._sock
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -87,19 +99,20 @@ class SmtpReceiver:
                 loop=loop,
             )
 
-        self._server = await loop.create_server(
-            protocol, host=self.host, port=self.port, reuse_port=self.shared or None
-        )
-        log.info("e-mail: receiving SMTP on %s:%s", self.host, self.port)
+        self._server = await loop.create_server(protocol, sock=self.listen())
+        log.info("e-mail: receiving SMTP on %s:%s", self.host, self.bound_port)
 
     @property
     def bound_port(self) -> int | None:
-        if self._server is None or not self._server.sockets:
+        if self._sock is None:
             return None
-        return int(self._server.sockets[0].getsockname()[1])
+        return int(self._sock.getsockname()[1])
 
     async def stop(self) -> None:
         if self._server is not None:
-            self._server.close()
+            self._server.close()  # closes the socket too
             await self._server.wait_closed()
             self._server = None
+        elif self._sock is not None:
+            self._sock.close()
+        self._sock = None
