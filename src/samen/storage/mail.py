@@ -173,6 +173,18 @@ class SqlMailLog:
         )
         return [_delivery(row) for row in await self._rows(query)]
 
+    async def claim_delivery(self, delivery_id: str, now: datetime, until: datetime) -> bool:
+        c = email_deliveries.c
+        async with self.store.transaction() as tx:
+            result = await tx.conn.execute(
+                update(email_deliveries)
+                .where(
+                    (c.id == delivery_id) & (c.status == "retrying") & (c.next_attempt_at <= now)
+                )
+                .values(next_attempt_at=until)
+            )
+        return bool(result.rowcount)
+
     async def deliveries(
         self,
         *,

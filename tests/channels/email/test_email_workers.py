@@ -1,6 +1,7 @@
 """Several server processes on one database (``samen serve --workers N``, or several hosts):
-each receives mail on the one SMTP port, a port another program holds stops the start, and mail
-that they all read from one IMAP mailbox is stored and answered once.
+each receives mail on the one SMTP port, a port another program holds stops the start, mail
+that they all read from one IMAP mailbox is stored and answered once, and an answer that they
+all find due for a retry is sent once.
 
 The servers here share the test's process (two containers, each with its own connections, as
 ``test_email_recovery`` does); tests/web/test_realtime.py runs ``samen serve --workers 2``.
@@ -21,6 +22,7 @@ from sqlalchemy import func, select
 
 from samen.bootstrap import Container, build
 from samen.channels.email.imap import MailboxPoller
+from samen.channels.leftovers import HOLD
 from samen.sockets import PortTaken
 from samen.storage import tables
 from samen.storage.mail import email_inbox
@@ -176,4 +178,34 @@ async def test_that_a_polled_mail_already_stored_is_only_marked_seen(mail):
     assert await poller.poll_once() == 0
     assert box.seen == {"7"}
     assert await count(mail, email_inbox) == 1
+    assert answers_to(mail, message_id) == 1
+
+
+async def test_that_an_answer_two_servers_find_due_for_a_retry_is_sent_once(mail, servers):
+    mail.relay.refuse = ["451 4.3.0 Mailbox busy, try later"]
+    raw, message_id = write(*CUSTOMERS[0], "Hallo,\n\nWaar blijft ORD-2026-004512?")
+    await mail.send(raw)
+    assert mail.relay.received == []  # refused: waiting for its retry
+    other = await servers()
+    mail.clock.advance(minutes=2)
+    tried = await asyncio.gather(
+        mail.channel.outbound.retry_due(), other.extras["email"].outbound.retry_due()
+    )
+    assert sorted(tried) == [0, 1]
+    assert answers_to(mail, message_id) == 1
+    [delivery] = await mail.channel.mail_log.deliveries(statuses=["sent"])
+    assert delivery.attempts == 2
+
+
+async def test_that_a_retry_whose_server_stopped_during_it_is_due_again_after_the_hold(mail):
+    mail.relay.refuse = ["451 4.3.0 Mailbox busy, try later"]
+    raw, message_id = write(*CUSTOMERS[0], "Hallo,\n\nWaar blijft ORD-2026-004512?")
+    await mail.send(raw)
+    mail.clock.advance(minutes=2)
+    log, now = mail.channel.mail_log, mail.clock.now()
+    [due] = await log.due_deliveries(now)
+    assert await log.claim_delivery(due.id, now, until=now + HOLD)  # … and then it stopped
+    assert await mail.channel.outbound.retry_due() == 0
+    mail.clock.advance(seconds=HOLD.total_seconds())
+    assert await mail.channel.outbound.retry_due() == 1
     assert answers_to(mail, message_id) == 1

@@ -5,6 +5,10 @@ mail (``In-Reply-To``/``References``, the subject with the conversation token). 
 recorded first and kept whole; a temporary failure is retried with growing pauses, and every
 attempt, recovery and final failure is written to the conversation's timeline. When an answer
 of the bot cannot be delivered at all, the conversation is queued so a person follows it up.
+
+Every server process retries (``samen serve --workers N``): of those finding a delivery due, one
+claims it (one conditional update) and tries it, so an answer is not sent twice. The claim holds
+for ``HOLD``: a delivery whose process stopped during its try is due again after that.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from samen.channels.email.plaintext import split_reply
 from samen.channels.email.ports import Delivery, MailLog
 from samen.channels.email.threads import MESSAGE_ID_REF, reply_subject
 from samen.channels.email.transport import SmtpTransport
+from samen.channels.leftovers import HOLD
 from samen.clock import Clock
 from samen.conversations.models import Conversation, Message, Sender, State, new_id
 from samen.conversations.ports import Transaction
@@ -171,11 +176,15 @@ class SmtpOutbound:
         return True
 
     async def retry_due(self) -> int:
-        """Try every delivery whose pause is over; the background loop calls this."""
-        due = await self.mail_log.due_deliveries(self.clock.now())
-        for delivery in due:
-            await self.attempt(delivery)
-        return len(due)
+        """Try every delivery whose pause is over and no other process took first; how many
+        this process tried. The background loop calls this."""
+        now = self.clock.now()
+        tried = 0
+        for delivery in await self.mail_log.due_deliveries(now):
+            if await self.mail_log.claim_delivery(delivery.id, now, until=now + HOLD):
+                await self.attempt(delivery)
+                tried += 1
+        return tried
 
     async def start(self) -> None:
         if self._task is None:

@@ -100,6 +100,11 @@ class MailLog(Protocol):
     async def add_delivery(self, delivery: Delivery) -> None: ...
     async def update_delivery(self, delivery: Delivery) -> None: ...
     async def due_deliveries(self, now: datetime, limit: int = 50) -> list[Delivery]: ...
+    async def claim_delivery(self, delivery_id: str, now: datetime, until: datetime) -> bool:
+        """Hold a delivery still due at ``now`` (retrying, its next try not later) until
+        ``until``; ``False`` when it is not due (any more). One conditional update: of processes
+        claiming at once, one gets it."""
+
     async def deliveries(
         self,
         *,
