@@ -225,13 +225,7 @@ async def test_that_serve_with_two_workers_answers_on_one_port_as_one_system(
 ):
     port = free_port()
     env = shared_env(pg_database, demo_models_dir, tmp_path)
-    samen = str(Path(sys.executable).parent / "samen")
-    parent = subprocess.Popen(
-        [samen, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    parent = serve_with_workers(port, 2, env)
     base = f"127.0.0.1:{port}"
     try:
         await wait_until_up(base, [parent])
@@ -264,6 +258,17 @@ def test_that_several_workers_are_refused_on_the_embedded_database(tmp_path):
     assert "PostgreSQL" in result.output
 
 
+def serve_with_workers(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """``samen serve --workers N`` in a process of its own; its errors on its stderr."""
+    samen = str(Path(sys.executable).parent / "samen")
+    return subprocess.Popen(
+        [samen, "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
 def workers_of(pid: int) -> list[int]:
     """The serving processes ``pid`` started (not the parse processes each server starts)."""
     children = []
@@ -291,7 +296,7 @@ def shared_env(pg_database: str, models: Path, tmp_path: Path) -> dict[str, str]
 
 @pytest.mark.postgres
 @pytest.mark.redis
-async def test_that_every_worker_receives_mail_on_the_one_smtp_port_and_stores_it_once(
+async def test_that_every_worker_listens_on_the_one_smtp_port_and_each_mail_is_stored_once(
     pg_database, demo_models_dir, tmp_path
 ):
     port, smtp_port = free_port(), free_port()
@@ -301,13 +306,7 @@ async def test_that_every_worker_receives_mail_on_the_one_smtp_port_and_stores_i
         "SAMEN_EMAIL_ADDRESS": "klantenservice@polderlink.nl",
         "SAMEN_PARSE_PROCESS": "0",  # not what this is about; halves the start
     }
-    samen = str(Path(sys.executable).parent / "samen")
-    parent = subprocess.Popen(
-        [samen, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    parent = serve_with_workers(port, 2, env)
     try:
         await wait_until_up(f"127.0.0.1:{port}", [parent])
         [worker] = workers_of(parent.pid)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import smtplib
 import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -13,6 +15,7 @@ from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from sqlalchemy import Table, func, select
 
 from samen.bootstrap import Container
 from samen.channels.email.adapter import EmailChannel
@@ -20,6 +23,33 @@ from samen.clock import FixedClock
 from samen.conversations.models import Conversation, Message
 
 ADDRESS = "klantenservice@polderlink.example"
+
+
+@asynccontextmanager
+async def running(*servers: Container) -> AsyncIterator[None]:
+    """Started at the same time, each as the web app starts it; those that started are stopped
+    at the end (a start that fails, say on a taken port, raises here)."""
+    started: list[Container] = []
+
+    async def start(container: Container) -> None:
+        for begin in container.extras["startups"]:
+            await begin()
+        started.append(container)
+
+    try:
+        await asyncio.gather(*(start(container) for container in servers))
+        yield
+    finally:
+        for container in started:
+            for stop in reversed(container.extras["shutdowns"]):
+                await stop()
+
+
+async def count(mail: MailDesk, table: Table, *where: Any) -> int:
+    """Rows of ``table`` in the database of ``mail`` (that match ``where``)."""
+    query = select(func.count()).select_from(table).where(*where)
+    async with mail.container.store.reading() as tx:
+        return int((await tx.conn.execute(query)).scalar_one())
 
 
 def free_port() -> int:

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import pytest
-from mail_desk import ADDRESS, MailDesk, free_port, write
-from sqlalchemy import func, select
+from mail_desk import ADDRESS, MailDesk, count, free_port, running, write
 
 from samen.bootstrap import Container, build
 from samen.channels.email.ports import InboxEntry
@@ -63,29 +61,6 @@ async def another(
     yield server
     for container in built:
         await container.aclose()
-
-
-@asynccontextmanager
-async def running(*servers: Container) -> AsyncIterator[None]:
-    """Started at the same time, each as the web app starts it; stopped at the end."""
-
-    async def start(container: Container) -> None:
-        for begin in container.extras["startups"]:
-            await begin()
-
-    await asyncio.gather(*(start(container) for container in servers))
-    try:
-        yield
-    finally:
-        for container in servers:
-            for stop in reversed(container.extras["shutdowns"]):
-                await stop()
-
-
-async def count(mail: MailDesk, table, *where) -> int:
-    query = select(func.count()).select_from(table).where(*where)
-    async with mail.container.store.reading() as tx:
-        return int((await tx.conn.execute(query)).scalar_one())
 
 
 async def customer_messages(mail: MailDesk, message_id: str) -> list[str]:

@@ -13,12 +13,10 @@ import asyncio
 import socket
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from mail_desk import MailDesk, free_port, write
-from sqlalchemy import func, select
+from mail_desk import MailDesk, count, free_port, running, write
 
 from samen.bootstrap import Container, build
 from samen.channels.email.imap import MailboxPoller
@@ -52,28 +50,6 @@ async def servers(mail: MailDesk) -> AsyncIterator[Callable[..., Awaitable[Conta
     yield server
     for container in built:
         await container.aclose()
-
-
-@asynccontextmanager
-async def running(*servers: Container) -> AsyncIterator[None]:
-    """Started as the web app starts them; stopped at the end."""
-    started: list[Container] = []
-    try:
-        for container in servers:
-            for start in container.extras["startups"]:
-                await start()
-            started.append(container)
-        yield
-    finally:
-        for container in started:
-            for stop in reversed(container.extras["shutdowns"]):
-                await stop()
-
-
-async def count(mail: MailDesk, table, *where) -> int:
-    query = select(func.count()).select_from(table).where(*where)
-    async with mail.container.store.reading() as tx:
-        return int((await tx.conn.execute(query)).scalar_one())
 
 
 def answers_to(mail: MailDesk, message_id: str) -> int:

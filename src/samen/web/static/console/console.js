@@ -93,10 +93,9 @@
       kept[d.id] = values;
     });
   });
-  // Put them back as soon as the new timeline is in (afterSwap): a click on "Correct" before
-  // the settle, ~20 ms later, sent the select's first option instead of the agent's choice.
-  // And again after the settle, which gives elements with an id their new attributes (closing
-  // the details again).
+  // Put them back as soon as the new timeline is in (afterSwap), so that a click before the
+  // settle ~20 ms later sends the agent's choice; and again after the settle, which gives
+  // elements with an id their new attributes (closing the details again).
   function restore() {
     if (!kept) return;
     Object.keys(kept).forEach(function (id) {
