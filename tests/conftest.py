@@ -177,7 +177,7 @@ def _demo_model_key() -> str:
     digest = hashlib.sha256()
     for path in sorted((DEMO / "nlu").glob("train*.yml")):
         digest.update(path.read_bytes())
-    modules = "intents kernel calibration wordforms tfidf train model embeddings"
+    modules = "intents kernel calibration wordforms tfidf typos train model embeddings"
     for module in (f"{name}.py" for name in modules.split()):
         digest.update((DEMO.parent / "nlu" / module).read_bytes())
     return digest.hexdigest()[:16]

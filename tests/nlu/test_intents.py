@@ -9,12 +9,14 @@ import pytest
 
 from samen.clock import SystemClock
 from samen.nlu.embeddings import UseEncoder
+from samen.nlu.intents import IntentModelConfig
 from samen.nlu.language import LanguageDetector
 from samen.nlu.models import OUT_OF_SCOPE
 from samen.nlu.pipeline import NoModel, Understanding
 from samen.nlu.store import ModelStore
 from samen.nlu.train import train_model
 from samen.nlu.training_data import Example, TrainingData
+from samen.nlu.typos import typo_copies
 
 EXAMPLES = {
     "opening_hours": [
@@ -149,3 +151,26 @@ def test_that_the_model_reads_chat_shorthand_as_the_words_it_stands_for(model, e
     shorthand = model.classifier.embed(["mn ww werkt nie"])
     written_out = encoder.encode(["mijn wachtwoord werkt niet"])
     assert np.allclose(shorthand, written_out, atol=1e-6)
+
+
+def test_that_examples_in_a_typo_language_are_also_learned_with_typing_slips(encoder):
+    dutch = {"opening_hours", "order_status"}
+    data = TrainingData(
+        [
+            Example(t, i, "nl" if i in dutch else "en")
+            for i, texts in EXAMPLES.items()
+            for t in texts
+        ]
+    )
+    plain = train_model(data, encoder, config=IntentModelConfig(typo_copies=0)).classifier
+    slipped = train_model(data, encoder, config=IntentModelConfig(typo_copies=2)).classifier
+    assert slipped.config.typo_languages == ("nl",)
+    new_words = set(slipped._words.vocabulary_) - set(plain._words.vocabulary_)
+    dutch_slips = {
+        word
+        for e in data.examples
+        if e.language == "nl"
+        for copy in typo_copies(e.text, 2)
+        for word in slipped._words.build_analyzer()(copy)
+    }
+    assert new_words and new_words <= dutch_slips

@@ -174,7 +174,11 @@ def _cross_validate(data: TrainingData, folds: int, encoder: Any, quiet: bool) -
     for i, (train_idx, test_idx) in enumerate(splitter.split(texts, labels)):
         if not quiet:
             console.print(f"fold {i + 1}/{folds}")
-        classifier = IntentClassifier(encoder).fit(list(texts[train_idx]), list(labels[train_idx]))
+        classifier = IntentClassifier(encoder).fit(
+            list(texts[train_idx]),
+            list(labels[train_idx]),
+            languages=[languages[i] for i in train_idx],
+        )
         predicted[test_idx] = classifier.predict(list(texts[test_idx]))
     result = evaluate(list(labels), [str(p) for p in predicted], languages)
     result.extra["folds"] = folds

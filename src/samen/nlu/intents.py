@@ -1,6 +1,7 @@
 """The intent classifier: words, characters and sentence meaning, in one linear model.
 
-Features are TF-IDF word n-grams and character n-grams (which survive typos and Dutch
+Examples in the languages of ``typo_languages`` are learned also as customers type them, with
+slips (samen.nlu.typos). Features are TF-IDF word n-grams and character n-grams (which survive typos and Dutch
 compounds), the multilingual sentence embedding (which carries meaning across wording and
 language), and a kernel map of that embedding (Nyström, RBF; samen.nlu.kernel) so a linear
 SVM can draw curved boundaries in meaning space. Scores are calibrated into probabilities by
@@ -30,6 +31,7 @@ from samen.nlu.embeddings import Encoder
 from samen.nlu.kernel import RbfMap
 from samen.nlu.models import OUT_OF_SCOPE, IntentScore
 from samen.nlu.tfidf import tfidf
+from samen.nlu.typos import typo_copies
 from samen.nlu.wordforms import lemma, lemma_ngrams, spelled_out, warm_up
 
 Progress = Callable[[str, float], None]
@@ -50,6 +52,10 @@ class IntentModelConfig:
     # How much in-scope accuracy the out-of-scope threshold may cost per point of OOS recall
     # (on resamples of the held-out set: samen.nlu.calibration.oos_threshold).
     oos_weight: float = 0.1
+    # Noisy copies of each example in these languages (samen.nlu.typos): Dutch customers' typing
+    # is further from the written training data than English customers' (bench/RESULTS.md).
+    typo_copies: int = 2
+    typo_languages: tuple[str, ...] = ("nl",)
 
 
 _DIGITS = re.compile(r"\d")
@@ -101,17 +107,20 @@ class IntentClassifier:
         texts: Sequence[str],
         labels: Sequence[str],
         *,
+        languages: Sequence[str | None] | None = None,
         tune: tuple[Sequence[str], Sequence[str]] | None = None,
         progress: Progress | None = None,
     ) -> IntentClassifier:
-        """Learn from examples; calibrate on ``tune`` if given, else on cross-validation folds."""
+        """Learn from examples (of ``languages``, one per text, if known); calibrate on ``tune``
+        if given, else on cross-validation folds."""
         report = progress or (lambda _step, _fraction: None)
         report("embedding", 0.0)
         vectors = self.embed(texts)
         y = np.asarray(labels)
+        langs: list[str | None] = list(languages) if languages is not None else [None] * len(y)
         report("calibrating", 0.2)
         if tune is not None:
-            self._fit_once(texts, vectors, y)
+            self._fit_once(texts, vectors, y, langs)
             tune_vectors = self.embed(tune[0])
             held_scores = self._decisions(tune[0], tune_vectors)
             self.calibration = calibrate(
@@ -125,21 +134,27 @@ class IntentClassifier:
                 [*texts, *np.asarray(tune[0], dtype=object)[known]],
                 np.vstack([vectors, tune_vectors[known]]),
                 np.concatenate([y, np.asarray(tune[1])[known]]),
+                [*langs, *[None] * int(known.sum())],
             )
         elif min(np.unique(y, return_counts=True)[1]) < 2:
             # Too few examples to hold any out: default calibration, and the data says so.
-            self._fit_once(texts, vectors, y)
+            self._fit_once(texts, vectors, y, langs)
             self.calibration = Calibration(held_out={"note": "too few examples to calibrate"})
         else:
-            held_scores, held_y = self._cross_validated(texts, vectors, y, report)
+            held_scores, held_y = self._cross_validated(texts, vectors, y, langs, report)
             self.calibration = calibrate(held_scores, held_y, sorted(set(labels)), self.config)
             report("training", 0.85)
-            self._fit_once(texts, vectors, y)
+            self._fit_once(texts, vectors, y, langs)
         report("done", 1.0)
         return self
 
     def _cross_validated(
-        self, texts: Sequence[str], vectors: np.ndarray, y: np.ndarray, report: Progress
+        self,
+        texts: Sequence[str],
+        vectors: np.ndarray,
+        y: np.ndarray,
+        languages: list[str | None],
+        report: Progress,
     ) -> tuple[np.ndarray, np.ndarray]:
         smallest = min(np.unique(y, return_counts=True)[1])
         folds = max(2, min(self.config.folds, int(smallest)))
@@ -149,14 +164,48 @@ class IntentClassifier:
         text_array = np.asarray(texts, dtype=object)
         for i, (train, test) in enumerate(splitter.split(text_array, y)):
             fold = IntentClassifier(self.encoder, self.config)
-            fold._fit_once(list(text_array[train]), vectors[train], y[train])
+            # A held-out example's noisy copies are held out with it (made in _fit_once).
+            fold._fit_once(
+                list(text_array[train]), vectors[train], y[train], [languages[i] for i in train]
+            )
             scores[test] = fold._decisions(list(text_array[test]), vectors[test])
             report("calibrating", 0.2 + 0.65 * (i + 1) / folds)
         return scores, y
 
-    def _fit_once(self, texts: Sequence[str], vectors: np.ndarray, y: np.ndarray) -> None:
+    def _with_typos(
+        self,
+        texts: Sequence[str],
+        vectors: np.ndarray,
+        y: np.ndarray,
+        languages: Sequence[str | None],
+    ) -> tuple[Sequence[str], np.ndarray, np.ndarray]:
+        """The examples, and after them noisy copies of those in ``config.typo_languages``."""
+        c = self.config
+        noisy: list[str] = []
+        noisy_labels: list[str] = []
+        for text, label, language in zip(texts, y, languages, strict=True):
+            if language in c.typo_languages:
+                copies = typo_copies(text, c.typo_copies)
+                noisy += copies
+                noisy_labels += [label] * len(copies)
+        if not noisy:
+            return texts, vectors, y
+        return (
+            [*texts, *noisy],
+            np.vstack([vectors, self.embed(noisy)]),
+            np.concatenate([y, np.asarray(noisy_labels)]),
+        )
+
+    def _fit_once(
+        self,
+        texts: Sequence[str],
+        vectors: np.ndarray,
+        y: np.ndarray,
+        languages: Sequence[str | None],
+    ) -> None:
         c = self.config
         big = len(texts) >= 2000
+        texts, vectors, y = self._with_typos(texts, vectors, y, languages)
         self._words = TfidfVectorizer(
             ngram_range=c.word_ngrams, sublinear_tf=True, preprocessor=_normalise
         )

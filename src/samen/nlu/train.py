@@ -26,6 +26,7 @@ def train_model(
     classifier.fit(
         data.texts(),
         data.labels(),
+        languages=[e.language for e in data.examples],
         tune=(tune.texts(), tune.labels()) if tune is not None else None,
         progress=progress,
     )
