@@ -1,13 +1,13 @@
 """The intent classifier: words, characters and sentence meaning, in one linear model.
 
-Examples in the languages of ``typo_languages`` are learned also as customers type them, with
-slips (samen.nlu.typos). Features are TF-IDF word n-grams and character n-grams (which survive typos and Dutch
+Features are TF-IDF word n-grams and character n-grams (which survive typos and Dutch
 compounds), the multilingual sentence embedding (which carries meaning across wording and
 language), and a kernel map of that embedding (Nyström, RBF; samen.nlu.kernel) so a linear
 SVM can draw curved boundaries in meaning space. Scores are calibrated into probabilities by
 a softmax temperature fitted on held-out predictions; out-of-scope is both a learned class
 (when the data has one) and a confidence threshold tuned on held-out data
-(samen.nlu.calibration).
+(samen.nlu.calibration). Examples in the languages of ``typo_languages`` are also learned as
+customers type them, with slips (samen.nlu.typos).
 """
 
 from __future__ import annotations
@@ -56,6 +56,23 @@ class IntentModelConfig:
     # is further from the written training data than English customers' (bench/RESULTS.md).
     typo_copies: int = 2
     typo_languages: tuple[str, ...] = ("nl",)
+
+
+@dataclass(frozen=True, slots=True)
+class Slips:
+    """Noisy copies of training examples (samen.nlu.typos) with their vectors and labels, and
+    the index of the example each was made from."""
+
+    texts: list[str]
+    vectors: np.ndarray
+    labels: np.ndarray
+    origin: np.ndarray
+
+    def of(self, examples: np.ndarray) -> Slips:
+        """The copies of ``examples`` (indices) only."""
+        keep = np.isin(self.origin, examples)
+        texts = [text for text, kept in zip(self.texts, keep, strict=True) if kept]
+        return Slips(texts, self.vectors[keep], self.labels[keep], self.origin[keep])
 
 
 _DIGITS = re.compile(r"\d")
@@ -117,10 +134,10 @@ class IntentClassifier:
         report("embedding", 0.0)
         vectors = self.embed(texts)
         y = np.asarray(labels)
-        langs: list[str | None] = list(languages) if languages is not None else [None] * len(y)
+        slips = self._slips(texts, y, languages)
         report("calibrating", 0.2)
         if tune is not None:
-            self._fit_once(texts, vectors, y, langs)
+            self._fit_once(texts, vectors, y, slips)
             tune_vectors = self.embed(tune[0])
             held_scores = self._decisions(tune[0], tune_vectors)
             self.calibration = calibrate(
@@ -134,17 +151,17 @@ class IntentClassifier:
                 [*texts, *np.asarray(tune[0], dtype=object)[known]],
                 np.vstack([vectors, tune_vectors[known]]),
                 np.concatenate([y, np.asarray(tune[1])[known]]),
-                [*langs, *[None] * int(known.sum())],
+                slips,
             )
         elif min(np.unique(y, return_counts=True)[1]) < 2:
             # Too few examples to hold any out: default calibration, and the data says so.
-            self._fit_once(texts, vectors, y, langs)
+            self._fit_once(texts, vectors, y, slips)
             self.calibration = Calibration(held_out={"note": "too few examples to calibrate"})
         else:
-            held_scores, held_y = self._cross_validated(texts, vectors, y, langs, report)
+            held_scores, held_y = self._cross_validated(texts, vectors, y, slips, report)
             self.calibration = calibrate(held_scores, held_y, sorted(set(labels)), self.config)
             report("training", 0.85)
-            self._fit_once(texts, vectors, y, langs)
+            self._fit_once(texts, vectors, y, slips)
         report("done", 1.0)
         return self
 
@@ -153,7 +170,7 @@ class IntentClassifier:
         texts: Sequence[str],
         vectors: np.ndarray,
         y: np.ndarray,
-        languages: list[str | None],
+        slips: Slips,
         report: Progress,
     ) -> tuple[np.ndarray, np.ndarray]:
         smallest = min(np.unique(y, return_counts=True)[1])
@@ -164,48 +181,37 @@ class IntentClassifier:
         text_array = np.asarray(texts, dtype=object)
         for i, (train, test) in enumerate(splitter.split(text_array, y)):
             fold = IntentClassifier(self.encoder, self.config)
-            # A held-out example's noisy copies are held out with it (made in _fit_once).
-            fold._fit_once(
-                list(text_array[train]), vectors[train], y[train], [languages[i] for i in train]
-            )
+            # A held-out example's noisy copies are held out with it.
+            fold._fit_once(list(text_array[train]), vectors[train], y[train], slips.of(train))
             scores[test] = fold._decisions(list(text_array[test]), vectors[test])
             report("calibrating", 0.2 + 0.65 * (i + 1) / folds)
         return scores, y
 
-    def _with_typos(
-        self,
-        texts: Sequence[str],
-        vectors: np.ndarray,
-        y: np.ndarray,
-        languages: Sequence[str | None],
-    ) -> tuple[Sequence[str], np.ndarray, np.ndarray]:
-        """The examples, and after them noisy copies of those in ``config.typo_languages``."""
+    def _slips(
+        self, texts: Sequence[str], y: np.ndarray, languages: Sequence[str | None] | None
+    ) -> Slips:
+        """Noisy copies of the examples in ``config.typo_languages``, made and embedded once."""
         c = self.config
         noisy: list[str] = []
-        noisy_labels: list[str] = []
-        for text, label, language in zip(texts, y, languages, strict=True):
+        origin: list[int] = []
+        for i, language in enumerate(languages or ()):
             if language in c.typo_languages:
-                copies = typo_copies(text, c.typo_copies)
+                copies = typo_copies(texts[i], c.typo_copies)
                 noisy += copies
-                noisy_labels += [label] * len(copies)
-        if not noisy:
-            return texts, vectors, y
-        return (
-            [*texts, *noisy],
-            np.vstack([vectors, self.embed(noisy)]),
-            np.concatenate([y, np.asarray(noisy_labels)]),
-        )
+                origin += [i] * len(copies)
+        index = np.asarray(origin, dtype=np.int64)
+        vectors = self.embed(noisy) if noisy else np.zeros((0, 0), dtype=np.float32)
+        return Slips(noisy, vectors, y[index], index)
 
     def _fit_once(
-        self,
-        texts: Sequence[str],
-        vectors: np.ndarray,
-        y: np.ndarray,
-        languages: Sequence[str | None],
+        self, texts: Sequence[str], vectors: np.ndarray, y: np.ndarray, slips: Slips | None = None
     ) -> None:
         c = self.config
         big = len(texts) >= 2000
-        texts, vectors, y = self._with_typos(texts, vectors, y, languages)
+        if slips is not None and slips.texts:
+            texts = [*texts, *slips.texts]
+            vectors = np.vstack([vectors, slips.vectors])
+            y = np.concatenate([y, slips.labels])
         self._words = TfidfVectorizer(
             ngram_range=c.word_ngrams, sublinear_tf=True, preprocessor=_normalise
         )
