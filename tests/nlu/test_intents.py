@@ -9,7 +9,7 @@ import pytest
 
 from samen.clock import SystemClock
 from samen.nlu.embeddings import UseEncoder
-from samen.nlu.intents import IntentModelConfig
+from samen.nlu.intents import IntentClassifier, IntentModelConfig
 from samen.nlu.language import LanguageDetector
 from samen.nlu.models import OUT_OF_SCOPE
 from samen.nlu.pipeline import NoModel, Understanding
@@ -153,24 +153,22 @@ def test_that_the_model_reads_chat_shorthand_as_the_words_it_stands_for(model, e
     assert np.allclose(shorthand, written_out, atol=1e-6)
 
 
-def test_that_examples_in_a_typo_language_are_also_learned_with_typing_slips(encoder):
-    dutch = {"opening_hours", "order_status"}
-    data = TrainingData(
-        [
-            Example(t, i, "nl" if i in dutch else "en")
-            for i, texts in EXAMPLES.items()
-            for t in texts
-        ]
-    )
+def test_that_only_examples_in_a_typo_language_are_copied_with_typing_slips(encoder):
+    texts = ["waar blijft mijn bestelling", "where is my order", "hoe laat zijn jullie open"]
+    labels = np.asarray(["order_status", "order_status", "opening_hours"])
+    classifier = IntentClassifier(encoder, IntentModelConfig(typo_copies=2))
+    slips = classifier._slips(texts, labels, ["nl", "en", "nl"])
+    assert slips.texts == [*typo_copies(texts[0], 2), *typo_copies(texts[2], 2)]
+    assert slips.origin.tolist() == [0, 0, 2, 2]
+    assert slips.labels.tolist() == ["order_status"] * 2 + ["opening_hours"] * 2
+    assert np.allclose(slips.vectors, classifier.embed(slips.texts))
+    # a cross-validation fold that holds example 2 out holds its slips out with it
+    assert slips.of(np.asarray([0, 1])).texts == typo_copies(texts[0], 2)
+
+
+def test_that_typing_slips_change_what_the_model_learned_but_not_its_vocabulary(encoder):
+    data = TrainingData([Example(t, i, "nl") for i, texts in EXAMPLES.items() for t in texts])
     plain = train_model(data, encoder, config=IntentModelConfig(typo_copies=0)).classifier
     slipped = train_model(data, encoder, config=IntentModelConfig(typo_copies=2)).classifier
-    assert slipped.config.typo_languages == ("nl",)
-    new_words = set(slipped._words.vocabulary_) - set(plain._words.vocabulary_)
-    dutch_slips = {
-        word
-        for e in data.examples
-        if e.language == "nl"
-        for copy in typo_copies(e.text, 2)
-        for word in slipped._words.build_analyzer()(copy)
-    }
-    assert new_words and new_words <= dutch_slips
+    assert plain._words.vocabulary_ == slipped._words.vocabulary_
+    assert not np.allclose(plain._svm.coef_, slipped._svm.coef_)

@@ -208,6 +208,11 @@ class IntentClassifier:
     ) -> None:
         c = self.config
         big = len(texts) >= 2000
+        # Vocabularies and the kernel's landmarks come from the examples as written; their slips
+        # only teach the SVM where misspelt messages land (a vocabulary of every slip would
+        # double the model's memory for nothing).
+        written = list(texts)
+        written_vectors = vectors
         if slips is not None and slips.texts:
             texts = [*texts, *slips.texts]
             vectors = np.vstack([vectors, slips.vectors])
@@ -222,21 +227,20 @@ class IntentClassifier:
             min_df=2 if big else 1,
             preprocessor=_normalise,
         )
-        normalised = list(texts)
-        self._words.fit(normalised)
-        self._chars.fit(normalised)
+        self._words.fit(written)
+        self._chars.fit(written)
         self._lemmas = None
         if c.lemma_weight > 0:
             self._lemmas = TfidfVectorizer(
                 analyzer=lemma_ngrams, sublinear_tf=True, min_df=2 if big else 1
-            ).fit(normalised)
-        self._kernel = RbfMap(c.kernel_gamma, c.kernel_components).fit(vectors)
+            ).fit(written)
+        self._kernel = RbfMap(c.kernel_gamma, c.kernel_components).fit(written_vectors)
         self._kernel_scale = (
             float(np.linalg.norm(self._kernel.transform(vectors), axis=1).mean()) or 1.0
         )
         self._near = None
         self._view_weights = None
-        self._svm = LinearSVC(C=c.c).fit(self._features(normalised, vectors), y)
+        self._svm = LinearSVC(C=c.c).fit(self._features(list(texts), vectors), y)
         self.classes = [str(x) for x in self._svm.classes_]
 
     # prediction ------------------------------------------------------------------------------
