@@ -48,7 +48,7 @@ async def test_that_troubleshooting_stops_when_it_works(chat, locale, problem, w
     [
         ("nl", "internet doet niks meer hier op 1012 NX", "storing in jouw postcodegebied",
          "Kabelbreuk"),
-        ("en", "no internet at all since this morning, postcode 1011 AB",
+        ("en", "help, my internet does not work anymore, postcode 1011 AB",
          "outage in your postcode", "A cable cut"),
     ],
 )  # fmt: skip
