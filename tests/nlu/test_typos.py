@@ -23,8 +23,15 @@ def test_that_each_copy_has_a_slip_or_two_and_no_copy_is_the_text_itself():
 
 
 def test_that_the_copies_depend_on_the_text_alone():
-    assert typo_copies("factuur klopt niet", 2) == typo_copies("factuur klopt niet", 2)
-    assert typo_copies("factuur klopt niet", 2) != typo_copies("factuur klopt niet!", 2)
+    alone = typo_copies("factuur klopt niet", 2)
+    typo_copies("eerst een ander bericht", 3)
+    assert typo_copies("factuur klopt niet", 2) == alone
+    assert alone != typo_copies("factuur klopt niet!", 2)
+    # nor on the process (no hash seed, no global random state): the module's own example
+    assert typo_copies("ik wil mijn wachtwoord veranderen", 2) == [
+        "ik wli mijn wachtwwoord veranderen",
+        "ik wil mijnn wachtwoorrd veranderen",
+    ]
 
 
 def test_that_a_text_of_a_few_letters_gets_no_copies():

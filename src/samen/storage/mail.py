@@ -15,7 +15,6 @@ from sqlalchemy import (
     JSON,
     Column,
     Index,
-    Insert,
     Integer,
     LargeBinary,
     String,
@@ -26,13 +25,12 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from samen.channels.email.ports import Delivery, InboxEntry
 from samen.channels.leftovers import Unfinished
 from samen.storage import claims
 from samen.storage.repositories import SqlStore
-from samen.storage.tables import UtcDateTime, metadata
+from samen.storage.tables import UtcDateTime, insert_once, metadata
 
 email_inbox = Table(
     "email_inbox",
@@ -79,12 +77,7 @@ email_deliveries = Table(
 
 # A mail whose source_key is stored already (another process read it too) is not stored again:
 # the unique index answers in the insert itself. Rows without a key (SMTP) never conflict.
-_INSERT_INBOUND: dict[str, Insert] = {
-    "postgresql": postgresql.insert(email_inbox).on_conflict_do_nothing(
-        index_elements=["source_key"]
-    ),
-    "sqlite": sqlite.insert(email_inbox).on_conflict_do_nothing(index_elements=["source_key"]),
-}
+_INSERT_INBOUND = insert_once(email_inbox, ["source_key"])
 
 _ENTRY_UPDATES = ("sender", "message_id", "status", "conversation_id", "samen_message_id", "error")
 _DELIVERY_UPDATES = ("status", "attempts", "last_error", "next_attempt_at", "sent_at")

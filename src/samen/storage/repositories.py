@@ -22,7 +22,6 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from samen.conversations.models import (
@@ -165,12 +164,7 @@ _INSERT_NEXT_MESSAGE = _numbered(insert(t.messages))
 # The same, storing nothing when the conversation has a message with this client_id (a resend):
 # the unique constraint answers in the insert itself, so a new message needs no lookup first.
 _RESEND = ["conversation_id", "client_id"]
-_INSERT_NEXT_MESSAGE_ONCE: dict[str, Insert] = {
-    "postgresql": _numbered(postgresql.insert(t.messages)).on_conflict_do_nothing(
-        index_elements=_RESEND
-    ),
-    "sqlite": _numbered(sqlite.insert(t.messages)).on_conflict_do_nothing(index_elements=_RESEND),
-}
+_INSERT_NEXT_MESSAGE_ONCE = t.insert_once(t.messages, _RESEND, shape=_numbered)
 
 
 class SqlTransaction:

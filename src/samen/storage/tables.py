@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Insert,
     Integer,
     MetaData,
     String,
@@ -20,7 +22,28 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
+
+_Insert = TypeVar("_Insert", bound=Insert)
+
+
+def insert_once(
+    table: Table, unique: Sequence[str], shape: Callable[[_Insert], _Insert] | None = None
+) -> dict[str, Insert]:
+    """An insert that stores nothing when ``table`` has a row with the same ``unique`` columns,
+    per database (SQL has no common spelling): the unique index answers in the insert itself,
+    and ``rowcount`` says whether it stored. ``shape`` adds to the plain insert first::
+
+        result = await conn.execute(insert_once(t, ["key"])[conn.dialect.name].values(...))
+    """
+    statements: dict[str, Insert] = {}
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite)):
+        statement: Any = dialect.insert(table)
+        if shape is not None:
+            statement = shape(statement)
+        statements[name] = statement.on_conflict_do_nothing(index_elements=list(unique))
+    return statements
 
 
 class UtcDateTime(TypeDecorator[datetime]):
