@@ -27,8 +27,13 @@ class RbfMap:
         )
         kernel = self.similarities(self.landmarks).astype(np.float64)
         values, vecs = np.linalg.eigh(kernel)
-        values = np.maximum(values, 1e-12)
-        self.projection = (vecs / np.sqrt(values)).astype(np.float32) @ vecs.T.astype(np.float32)
+        # The pseudo-inverse square root. A landmark drawn twice (the same message in two
+        # intents, or written twice) leaves a direction of eigenvalue 0, which 1/√0 (or
+        # 1/√1e-12, as before) turned into weights of ±500,000 that float32 sums lose digits to.
+        kept = values > values.max() * 1e-9
+        scale = np.zeros_like(values)
+        scale[kept] = 1.0 / np.sqrt(values[kept])
+        self.projection = ((vecs * scale) @ vecs.T).astype(np.float32)
         return self
 
     def similarities(self, vectors: np.ndarray) -> np.ndarray:
