@@ -188,3 +188,23 @@ async def test_that_a_customer_who_cannot_be_verified_twice_goes_to_a_person(cha
     await c.say("9999 ZZ")
     assert c.conversation["state"] == "queued" and c.conversation["queue"] == "care"
     assert await recorded(backend, "PL-104233", "address") == []
+
+
+@pytest.mark.parametrize(
+    "street", ["Lange Voorhout in Den Haag", "lange voorhout den haag", "Lange Voorhout, Den Haag"]
+)
+async def test_that_a_street_and_town_is_taken_as_the_answer_whatever_intent_it_resembles(
+    chat, street
+):
+    c = await chat("nl")
+    for text in ("ik ga verhuizen", "PL-104233", "3511 AB", "2513 AA 14"):
+        await c.say(text)
+    assert "Op welke datum verhuis je?" in await c.say(street)
+
+
+async def test_that_a_real_question_instead_of_the_street_is_answered_and_the_move_kept(chat):
+    c = await chat("nl")
+    for text in ("ik ga verhuizen", "PL-104233", "3511 AB", "2513 AA 14"):
+        await c.say(text)
+    answer = await c.say("hoe laat zijn jullie winkels open op zondag?")
+    assert "adreswijziging" in answer  # answered, then offers to go on with the move

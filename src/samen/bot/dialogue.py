@@ -40,6 +40,11 @@ FLOWS: dict[str, Flow] = {
 SMALL_TALK = {"greeting", "goodbye", "bot_identity"}
 CONFIDENT = 0.5
 _FREE_TEXT_STEPS = {"new_street"}
+# A street and a town are names the intent model has no meaning for: it guesses some intent at a
+# middling confidence ("Lange Voorhout in Den Haag" read as outage_check at 0.64). A real change
+# of subject at that question is a sentence the model knows, and near certain ("is er een
+# storing op mijn nieuwe adres?": 0.9999).
+_FREE_TEXT_CONFIDENT = 0.95
 _ANSWER_STEPS = {"confirm", "invoice_answered", "step_result"}
 
 
@@ -141,7 +146,12 @@ class Bot:
     def _new_subject(self, flow: dict[str, Any], turn: BotTurn) -> bool:
         intent = turn.parse.intent
         # Asking for a person is honoured at a lower confidence than other changes of subject.
-        needed = 0.4 if intent.name == "human_handoff" else CONFIDENT
+        if intent.name == "human_handoff":
+            needed = 0.4
+        elif flow.get("await") in _FREE_TEXT_STEPS:
+            needed = _FREE_TEXT_CONFIDENT
+        else:
+            needed = CONFIDENT
         return (
             intent.name not in (OUT_OF_SCOPE, flow["name"])
             and intent.name not in SMALL_TALK
