@@ -200,6 +200,8 @@ async def test_that_a_street_and_town_is_taken_as_the_answer_whatever_intent_it_
     for text in ("ik ga verhuizen", "PL-104233", "3511 AB", "2513 AA 14"):
         await c.say(text)
     assert "Op welke datum verhuis je?" in await c.say(street)
+    confirmation = (await c.say("15 december")).lower()
+    assert "voorhout" in confirmation and "den haag" in confirmation
 
 
 async def test_that_a_real_question_instead_of_the_street_is_answered_and_the_move_kept(chat):
@@ -207,4 +209,6 @@ async def test_that_a_real_question_instead_of_the_street_is_answered_and_the_mo
     for text in ("ik ga verhuizen", "PL-104233", "3511 AB", "2513 AA 14"):
         await c.say(text)
     answer = await c.say("hoe laat zijn jullie winkels open op zondag?")
-    assert "adreswijziging" in answer  # answered, then offers to go on with the move
+    assert "zondag" in answer and "Bron:" in answer  # the question is answered from an article,
+    assert "adreswijziging" in answer  # then the move is offered again,
+    assert "straatnaam" in await c.say("ja")  # where it stopped: the street
