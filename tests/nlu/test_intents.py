@@ -69,6 +69,11 @@ def test_that_nonsense_is_out_of_scope(model):
     assert model.classifier.predict(["xqzt vlorp grmbl"]) == [OUT_OF_SCOPE]
 
 
+def test_that_a_real_word_no_example_uses_is_left_to_the_scores(model):
+    # "zending" (shipment) is in no example, but it is a Dutch word, not nonsense.
+    assert model.classifier.predict(["zending"]) == ["order_status"]
+
+
 def test_that_confidences_are_probabilities_and_the_ranking_is_ordered(model):
     best, ranking = model.classifier.rank(["waar is mijn bestelling"])[0]
     assert 0.0 <= best.confidence <= 1.0

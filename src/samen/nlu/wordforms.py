@@ -103,6 +103,22 @@ def _separable(particle: str, verb: str) -> bool:
     return particle in _PARTICLES and is_known(particle + verb, lang="nl")
 
 
+@lru_cache(maxsize=20_000)
+def is_word(word: str) -> bool:
+    """A word of the Dutch or English dictionary, in any of its forms."""
+    return is_known(word, lang=_LANGUAGES)
+
+
+_STRETCH = re.compile(r"(.)\1{2,}")
+
+
+def unstretched(word: str) -> list[str]:
+    """The word, and as typed without letters held down: "jooo" → "jooo", "joo", "jo"."""
+    if not _STRETCH.search(word):
+        return [word]
+    return [word, _STRETCH.sub(r"\1\1", word), _STRETCH.sub(r"\1", word)]
+
+
 def lemma_ngrams(text: str) -> list[str]:
     """Lemmas and lemma pairs: the analyser of the intent model's third word view."""
     words = lemmas(text)
