@@ -69,9 +69,8 @@ def test_that_nonsense_is_out_of_scope(model):
     assert model.classifier.predict(["xqzt vlorp grmbl"]) == [OUT_OF_SCOPE]
 
 
-def test_that_a_real_word_no_example_uses_is_left_to_the_scores(model):
-    # "zending" (shipment) is in no example, but it is a Dutch word, not nonsense.
-    assert model.classifier.predict(["zending"]) == ["order_status"]
+def test_that_a_word_typed_with_letters_held_down_is_still_a_known_word(model):
+    assert model.classifier.predict(["bestellinggg??"]) == ["order_status"]
 
 
 def test_that_confidences_are_probabilities_and_the_ranking_is_ordered(model):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from samen.nlu.wordforms import is_word, lemma_ngrams, lemmas, spelled_out, unstretched
+from samen.nlu.wordforms import lemma_ngrams, lemmas, spelled_out, unstretched
 
 
 @pytest.mark.parametrize(
@@ -45,16 +45,6 @@ def test_that_te_between_a_particle_and_a_non_verb_joins_nothing():
 @pytest.mark.parametrize("word", ["yo", "hoii", "hallootjes"])
 def test_that_informal_greetings_count_as_hallo(word):
     assert lemmas(word) == ["hallo"]
-
-
-@pytest.mark.parametrize("word", ["jo", "zending", "openingstijden", "hello"])
-def test_that_dutch_and_english_words_are_known_words(word):
-    assert is_word(word)
-
-
-@pytest.mark.parametrize("word", ["xqzt", "vlorp", "grmbl"])
-def test_that_nonsense_is_not_a_word(word):
-    assert not is_word(word)
 
 
 def test_that_a_word_typed_with_letters_held_down_is_also_read_without_them():

@@ -31,14 +31,14 @@ async def test_that_two_fallbacks_offer_a_person_and_a_third_hands_over(chat):
     offer = await c.say("grmbl snorf")
     assert "medewerker" in offer and c.route["rules"] == ["stuck"]
     assert c.conversation["state"] == "bot"
-    await c.say("plonq wibber")
+    await c.say("plonk wibber")
     assert c.conversation["state"] == "queued"
 
 
 async def test_that_a_yes_to_the_offer_hands_over(chat):
     c = await chat("en")
     await c.say("zzkx blorf")
-    await c.say("wubqle frang")
+    await c.say("wobble frang")
     await c.say("yes")
     assert c.conversation["state"] == "queued"
     assert "human_request" in c.route["rules"]

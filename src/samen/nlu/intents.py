@@ -32,7 +32,7 @@ from samen.nlu.kernel import RbfMap
 from samen.nlu.models import OUT_OF_SCOPE, IntentScore
 from samen.nlu.tfidf import tfidf
 from samen.nlu.typos import typo_copies
-from samen.nlu.wordforms import is_word, lemma, lemma_ngrams, spelled_out, unstretched, warm_up
+from samen.nlu.wordforms import lemma, lemma_ngrams, spelled_out, unstretched, warm_up
 
 Progress = Callable[[str, float], None]
 
@@ -319,8 +319,8 @@ class IntentClassifier:
         return any(self._knows(form) for word in words for form in unstretched(word))
 
     def _knows(self, word: str) -> bool:
-        """Seen in training, in another form or with a letter more or less, or a word of the
-        dictionary ("jo": a real greeting, though no example has it)."""
+        """Seen in training, in another form or with a letter more or less. Not any word of the
+        dictionary: the demo model read "ehh" and "olifant" as a greeting and a goodbye."""
         assert self._words is not None
         vocabulary = self._words.vocabulary_
         lemmas = self._lemmas.vocabulary_ if self._lemmas is not None else {}
@@ -329,7 +329,6 @@ class IntentClassifier:
             or lemma(word) in lemmas
             or self._near_a_known_word(word)
             or _doubled(word) in vocabulary  # "hoihoi", "doeidoei"
-            or is_word(word)
         )
 
     def _near_words(self) -> frozenset[str]:

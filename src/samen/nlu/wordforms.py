@@ -103,12 +103,6 @@ def _separable(particle: str, verb: str) -> bool:
     return particle in _PARTICLES and is_known(particle + verb, lang="nl")
 
 
-@lru_cache(maxsize=20_000)
-def is_word(word: str) -> bool:
-    """A word of the Dutch or English dictionary, in any of its forms."""
-    return is_known(word, lang=_LANGUAGES)
-
-
 _STRETCH = re.compile(r"(.)\1{2,}")
 
 
