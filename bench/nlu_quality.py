@@ -102,6 +102,13 @@ def demo(encoder: UseEncoder, orders: int) -> tuple[list[str], list[str]]:
         f"neither training nor held-out data) | accuracy **{blind_result.accuracy:.2%}** "
         f"| (a second measure of the held-out target) | |"
     )
+    shouted = model.classifier.predict([t.upper() for t in heldout.texts()])
+    shouted_result = evaluate(heldout.labels(), shouted)
+    lines.append(
+        f"| Polderlink held-out typed in capitals ({len(heldout.examples)} messages, en and nl) | "
+        f"accuracy **{shouted_result.accuracy:.2%}** (as typed: {result.accuracy:.2%}) | "
+        "the same | a shouting customer means the same |"
+    )
     if orders > 1:
         first = {f"held-out {k}": v for k, v in result.by_language.items()}
         first["blind nl"] = blind_result.accuracy

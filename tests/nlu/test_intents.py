@@ -73,6 +73,14 @@ def test_that_a_word_typed_with_letters_held_down_is_still_a_known_word(model):
     assert model.classifier.predict(["bestellinggg??"]) == ["order_status"]
 
 
+@pytest.mark.parametrize(
+    "text", ["WAAR BLIJFT MIJN PAKKET NOU", "IK WIL EEN MENS SPREKEN!!!", "WHERE IS MY ORDER"]
+)
+def test_that_a_shouted_message_is_understood_as_the_same_message_typed_quietly(model, text):
+    shouted, quiet = model.classifier.probabilities([text, text.lower()])
+    assert shouted == pytest.approx(quiet)
+
+
 def test_that_confidences_are_probabilities_and_the_ranking_is_ordered(model):
     best, ranking = model.classifier.rank(["waar is mijn bestelling"])[0]
     assert 0.0 <= best.confidence <= 1.0

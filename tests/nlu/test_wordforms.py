@@ -2,7 +2,7 @@
 
 import pytest
 
-from samen.nlu.wordforms import lemma_ngrams, lemmas, spelled_out, unstretched
+from samen.nlu.wordforms import lemma_ngrams, lemmas, spelled_out, unshouted, unstretched
 
 
 @pytest.mark.parametrize(
@@ -62,3 +62,13 @@ def test_that_chat_shorthand_is_written_out_for_the_sentence_encoder():
 @pytest.mark.parametrize("text", ["k weet het niet", "info over tv", "hoi, da's t", "Hi there"])
 def test_that_shorthand_which_is_also_a_word_or_a_greeting_stays_as_written(text):
     assert spelled_out(text) == text
+
+
+def test_that_a_message_in_capitals_is_read_in_lower_case_and_one_shouted_word_is_not():
+    assert unshouted("WAAR BLIJFT MIJN MONTEUR,AL 2 KEER AFGESPROKEN") == (
+        "waar blijft mijn monteur,al 2 keer afgesproken"
+    )
+    assert unshouted("ik wil NU iemand spreken over ORD-2026-004512") == (
+        "ik wil NU iemand spreken over ORD-2026-004512"
+    )
+    assert unshouted("OK") == "OK"

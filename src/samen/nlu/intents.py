@@ -32,7 +32,14 @@ from samen.nlu.kernel import RbfMap
 from samen.nlu.models import OUT_OF_SCOPE, IntentScore
 from samen.nlu.tfidf import tfidf
 from samen.nlu.typos import typo_copies
-from samen.nlu.wordforms import lemma, lemma_ngrams, spelled_out, unstretched, warm_up
+from samen.nlu.wordforms import (
+    lemma,
+    lemma_ngrams,
+    spelled_out,
+    unshouted,
+    unstretched,
+    warm_up,
+)
 
 Progress = Callable[[str, float], None]
 
@@ -116,8 +123,9 @@ class IntentClassifier:
             warm_up()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """The sentence vectors the model reads: of each text with its chat shorthand written out."""
-        return self.encoder.encode([spelled_out(text) for text in texts])
+        """The sentence vectors the model reads: of each text with its chat shorthand written out,
+        and in lower case if it was shouted."""
+        return self.encoder.encode([spelled_out(unshouted(text)) for text in texts])
 
     # training --------------------------------------------------------------------------------
     def fit(

@@ -58,6 +58,20 @@ def spelled_out(text: str) -> str:
     return _SHORTHAND_WORD.sub(lambda m: ENCODER_SPELLING.get(m.group(0).lower(), m.group(0)), text)
 
 
+def unshouted(text: str) -> str:
+    """``text`` in lower case if it is written mostly in capitals, else as it is.
+
+    The sentence encoder reads case: "WANNEER KOMT DE MONTEUR" is to it another sentence than
+    "wanneer komt de monteur", and one that no training example resembles. A customer who
+    shouts means the same thing (the frustration score reads the capitals from the text itself).
+    """
+    letters = [c for c in text if c.isalpha()]
+    capitals = sum(c.isupper() for c in letters)
+    if len(letters) >= 4 and capitals * 2 > len(letters):
+        return text.lower()
+    return text
+
+
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|'[st]\b|\d+", re.UNICODE)
 _LANGUAGES = ("nl", "en")
 # Dictionary lookup, then rules and compound splitting for words the dictionary lacks: about
