@@ -9,7 +9,7 @@ $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || (echo "Samen needs Python 3.11 ($(PY))"; exit 1)
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,voice]'
+	$(BIN)/pip install --quiet -e '.[dev,voice,e5]'
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -33,6 +33,22 @@ def _progress_bar(label: str) -> tuple[Progress, Any]:
     return progress, report
 
 
+E5Option = Annotated[
+    bool,
+    typer.Option(
+        "--e5",
+        help="Read messages with multilingual-e5-small beside the sentence encoder: about a "
+        "point more accurate in Dutch, ~15 ms more a message (needs samen[e5]).",
+    ),
+]
+
+
+def _config(e5: bool) -> Any:
+    from samen.nlu.intents import IntentModelConfig
+
+    return IntentModelConfig.with_e5() if e5 else None
+
+
 def tenant_training_files(tenant_dir: Path) -> list[Path]:
     return sorted((tenant_dir / "nlu").glob("train*.yml"))
 
@@ -85,6 +101,7 @@ def train(
     data: Annotated[list[Path] | None, typer.Argument(help="Training files or folders.")] = None,
     tune: Annotated[list[Path] | None, typer.Option(help="Held-out data to calibrate on.")] = None,
     no_corrections: Annotated[bool, typer.Option(help="Leave out agents' corrections.")] = False,
+    e5: E5Option = False,
 ) -> None:
     """Train the understanding models and store them as the new current version."""
     from samen.nlu.runtime import corrections_data, model_store
@@ -106,7 +123,9 @@ def train(
     )
     progress, report = _progress_bar("train")
     with progress:
-        model = train_model(training, store.encoder, tune=tuning, progress=report)
+        model = train_model(
+            training, store.encoder, tune=tuning, config=_config(e5), progress=report
+        )
     version = store.save(model)
     held = model.meta["calibration"]["held_out"]
     console.print(
@@ -125,6 +144,7 @@ def eval_command(
     tune: Annotated[list[Path] | None, typer.Option(help="Held-out data to calibrate on.")] = None,
     folds: Annotated[int, typer.Option(help="Cross-validate with K folds on DATA.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    e5: E5Option = False,
 ) -> None:
     """Evaluate on labelled data: accuracy, macro-F1, per-intent P/R, confusions, OOS recall."""
     from samen.nlu.runtime import model_store
@@ -135,18 +155,23 @@ def eval_command(
     store = model_store(settings)
     quiet = as_json
     if folds:
-        result = _cross_validate(test, folds, store.encoder, quiet)
+        result = _cross_validate(test, folds, store.encoder, _config(e5), quiet)
     else:
         if train_data:
             training = load_many(train_data)
             tuning = load_many(tune) if tune else None
+            config = _config(e5)
             if quiet:
-                model = train_model(training, store.encoder, tune=tuning)
+                model = train_model(training, store.encoder, tune=tuning, config=config)
             else:
                 progress, report = _progress_bar("train")
                 with progress:
-                    model = train_model(training, store.encoder, tune=tuning, progress=report)
+                    model = train_model(
+                        training, store.encoder, tune=tuning, config=config, progress=report
+                    )
         else:
+            if e5:
+                raise typer.BadParameter("--e5 is a way to train: give --train DATA or --folds K.")
             loaded = store.current()
             if loaded is None:
                 raise typer.BadParameter(
@@ -161,7 +186,9 @@ def eval_command(
         _print_evaluation(result)
 
 
-def _cross_validate(data: TrainingData, folds: int, encoder: Any, quiet: bool) -> Evaluation:
+def _cross_validate(
+    data: TrainingData, folds: int, encoder: Any, config: Any, quiet: bool
+) -> Evaluation:
     from sklearn.model_selection import StratifiedKFold
 
     from samen.nlu.intents import IntentClassifier
@@ -174,7 +201,7 @@ def _cross_validate(data: TrainingData, folds: int, encoder: Any, quiet: bool) -
     for i, (train_idx, test_idx) in enumerate(splitter.split(texts, labels)):
         if not quiet:
             console.print(f"fold {i + 1}/{folds}")
-        classifier = IntentClassifier(encoder).fit(
+        classifier = IntentClassifier(encoder, config).fit(
             list(texts[train_idx]),
             list(labels[train_idx]),
             languages=[languages[i] for i in train_idx],

@@ -73,10 +73,11 @@ class Understanding:
         contexts = contexts or [None] * len(texts)
         vectors = model.classifier.embed(texts)
         ranked = model.classifier.rank(texts, vectors)
+        sentence_vectors = model.classifier.sentence_vectors(vectors)
         return [
             self._result(model, text, context or ParseContext(), best, ranking, vector)
             for text, context, (best, ranking), vector in zip(
-                texts, contexts, ranked, vectors, strict=True
+                texts, contexts, ranked, sentence_vectors, strict=True
             )
         ]
 
