@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import typer
@@ -14,6 +14,9 @@ from rich.table import Table
 from samen.cli.main import app, console, load_settings
 from samen.nlu.evaluate import Evaluation, evaluate
 from samen.nlu.training_data import TrainingData, load_many
+
+if TYPE_CHECKING:
+    from samen.nlu.intents import IntentModelConfig
 
 
 def _progress_bar(label: str) -> tuple[Progress, Any]:
@@ -43,7 +46,7 @@ E5Option = Annotated[
 ]
 
 
-def _config(e5: bool) -> Any:
+def _config(e5: bool) -> IntentModelConfig | None:
     from samen.nlu.intents import IntentModelConfig
 
     return IntentModelConfig.with_e5() if e5 else None
@@ -187,7 +190,7 @@ def eval_command(
 
 
 def _cross_validate(
-    data: TrainingData, folds: int, encoder: Any, config: Any, quiet: bool
+    data: TrainingData, folds: int, encoder: Any, config: IntentModelConfig | None, quiet: bool
 ) -> Evaluation:
     from sklearn.model_selection import StratifiedKFold
 

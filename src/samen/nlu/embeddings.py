@@ -48,9 +48,14 @@ class UseEncoder:
                 _remember_pieces(self._model)
                 self._pieces_remembered = True
             vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return vectors / norms
+        return _unit_rows(vectors)
+
+
+def _unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """Each row scaled to length 1 (a row of zeros stays zeros)."""
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return vectors / norms
 
 
 class _WordTokenizer:
@@ -141,10 +146,7 @@ class E5Encoder:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         with self._lock:
             vectors = np.asarray(self._model.query(list(texts)), dtype=np.float32)
-        vectors = vectors.reshape(len(texts), self.dimensions)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return vectors / norms
+        return _unit_rows(vectors.reshape(len(texts), self.dimensions))
 
 
 _shared_e5: E5Encoder | None = None
